@@ -32,14 +32,14 @@ public record Listing(String symbol, String name, Board board, boolean st, Strin
     return board.limitPercent(st);
   }
 
-  /** Limit-up price in fen: previous close plus the limit, rounded half-up to the tick. */
+  /** Limit-up price in fen: {@code preClose * (1 + limit)}, rounded half-up to the tick as the exchanges do. */
   public long limitUp() {
-    return preClose + Price.percentOf(preClose, limitPercent());
+    return Price.percentOf(preClose, 100 + limitPercent());
   }
 
-  /** Limit-down price in fen. */
+  /** Limit-down price in fen: {@code preClose * (1 - limit)}, rounded half-up to the tick. */
   public long limitDown() {
-    return preClose - Price.percentOf(preClose, limitPercent());
+    return Price.percentOf(preClose, 100 - limitPercent());
   }
 
   /** Reference data as REST returns it. */
