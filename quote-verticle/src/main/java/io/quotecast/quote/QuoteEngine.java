@@ -1,0 +1,254 @@
+package io.quotecast.quote;
+
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.KlineInterval;
+import io.quotecast.common.Listing;
+import io.quotecast.common.Publication;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Everything the quote verticle does, without Vert.x: owns the simulator, the bar aggregators and histories and the
+ * channel states; turns simulator updates into publications (quote; plus trade and the six klines when a trade
+ * happened) and hands each to a {@link Sink}. Single-threaded: call it from one thread (the verticle's event loop)
+ * after construction.
+ */
+public final class QuoteEngine {
+  private static final KlineInterval[] INTERVALS = KlineInterval.values();
+
+  /** Receives every publication, in order, with its channel. */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(ChannelState channel, Publication publication);
+  }
+
+  private final MarketSimulator simulator;
+  private final SessionClock clock;
+  private final String epoch;
+  private final int n;
+  private final String[] symbols;
+  private final String[] quotePrefix;
+  private final ChannelState[] quoteChannels;
+  private final ChannelState[] tradeChannels;
+  private final ChannelState[][] klineChannels;
+  private final BarAggregator[] aggregators;
+  private final BarSeries[][] history;
+  private TradingPhase lastPhase;
+  private long lastDay;
+  private long lastMinute;
+
+  /** Builds the market and backfills the history (the slow part: call it off the event loop for big universes). */
+  public QuoteEngine(List<Listing> listings, QuoteConfig config, long seed, String epoch, long now) {
+    this.clock = new SessionClock(config.mode());
+    this.simulator = new MarketSimulator(listings, clock, config.skew(), seed, now);
+    this.epoch = epoch;
+    this.n = simulator.size();
+    this.symbols = new String[n];
+    this.quotePrefix = new String[n];
+    this.quoteChannels = new ChannelState[n];
+    this.tradeChannels = new ChannelState[n];
+    this.klineChannels = new ChannelState[n][INTERVALS.length];
+    this.aggregators = new BarAggregator[n];
+    this.history = new BarSeries[n][];
+    HistoryBackfill backfill = new HistoryBackfill(config.dailyBars(), config.minuteBars(), seed);
+    LocalDate today = KlineInterval.tradingDate(now);
+    for (int i = 0; i < n; i++) {
+      Listing l = simulator.listings().get(i);
+      String s = l.symbol();
+      symbols[i] = s;
+      quotePrefix[i] = PayloadEncoder.quotePrefix(l);
+      quoteChannels[i] = new ChannelState(ChannelKey.quote(s), epoch, config.historyQuote());
+      tradeChannels[i] = new ChannelState(ChannelKey.trade(s), epoch, config.historyTrade());
+      for (KlineInterval k : INTERVALS) {
+        klineChannels[i][k.ordinal()] = new ChannelState(ChannelKey.kline(k, s), epoch, config.historyKline());
+      }
+      aggregators[i] = new BarAggregator();
+      history[i] = backfill.newSeries();
+      backfill.fill(l, i, today, history[i]);
+    }
+    this.lastPhase = clock.phase(now);
+    this.lastDay = SessionClock.epochDay(now);
+    this.lastMinute = Math.floorDiv(now, 60_000L);
+  }
+
+  public MarketSimulator simulator() {
+    return simulator;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  public int size() {
+    return n;
+  }
+
+  /** Index of a canonical symbol, or -1. */
+  public int indexOf(String symbol) {
+    return simulator.indexOf(symbol);
+  }
+
+  /** The channel state of a key, or null for an unknown symbol. */
+  public ChannelState channel(ChannelKey key) {
+    int i = indexOf(key.symbol());
+    if (i < 0) {
+      return null;
+    }
+    return switch (key.type()) {
+      case QUOTE -> quoteChannels[i];
+      case TRADE -> tradeChannels[i];
+      case KLINE -> klineChannels[i][key.interval().ordinal()];
+    };
+  }
+
+  /** Closed bars held for a symbol (backfill plus live), by interval. */
+  public BarSeries history(int index, KlineInterval interval) {
+    return history[index][interval.ordinal()];
+  }
+
+  public BarAggregator aggregator(int index) {
+    return aggregators[index];
+  }
+
+  /**
+   * First publications, so every channel with data has a snapshot before the first update: each symbol's quote
+   * (seq 1), and each kline channel's latest historical bar (closed).
+   */
+  public void seed(long now, Sink sink) {
+    TradingPhase phase = clock.phase(now);
+    for (int i = 0; i < n; i++) {
+      publishQuote(i, phase, now, sink);
+      for (KlineInterval k : INTERVALS) {
+        BarSeries s = history[i][k.ordinal()];
+        if (s.size() > 0) {
+          ChannelState ch = klineChannels[i][k.ordinal()];
+          sink.accept(ch, ch.publish(PayloadEncoder.kline(symbols[i], s.get(s.size() - 1)), now));
+        }
+      }
+    }
+  }
+
+  /** {@code updates} simulator updates at {@code now}; nothing outside active phases. Returns the trades made. */
+  public int generate(int updates, long now, Sink sink) {
+    TradingPhase phase = clock.phase(now);
+    if (!phase.active()) {
+      return 0;
+    }
+    int trades = 0;
+    for (int u = 0; u < updates; u++) {
+      int i = simulator.pick();
+      Trade t = simulator.update(i, now);
+      publishQuote(i, phase, now, sink);
+      if (t != null) {
+        onTrade(i, t, sink);
+        trades++;
+      }
+    }
+    return trades;
+  }
+
+  /**
+   * The clock's work, to call often (every 100 ms or so): a new Shanghai date rolls every symbol to a new trading day;
+   * the end of an auction runs its match for every symbol; a phase change republishes every quote (the phase is part
+   * of it); bars whose close time has passed are finished ({@code closed: true}), also for quiet symbols.
+   */
+  public void onClock(long now, Sink sink) {
+    TradingPhase phase = clock.phase(now);
+    long day = SessionClock.epochDay(now);
+    boolean newDay = day > lastDay;
+    boolean phaseChanged = phase != lastPhase;
+    boolean match = (lastPhase == TradingPhase.CALL_AUCTION || lastPhase == TradingPhase.CLOSING_AUCTION)
+        && phaseChanged && !newDay;
+    if (newDay || phaseChanged) {
+      for (int i = 0; i < n; i++) {
+        simulator.rollDay(i, now);
+        Trade t = match ? simulator.auctionMatch(i, now) : null;
+        publishQuote(i, phase, now, sink);
+        if (t != null) {
+          onTrade(i, t, sink);
+        }
+      }
+    }
+    lastDay = Math.max(lastDay, day);
+    lastPhase = phase;
+    long minute = Math.floorDiv(now, 60_000L);
+    if (minute > lastMinute) {
+      lastMinute = minute;
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        aggregators[i].closeDue(now, bar -> onBar(index, bar, now, sink));
+      }
+    }
+  }
+
+  private void publishQuote(int i, TradingPhase phase, long now, Sink sink) {
+    ChannelState ch = quoteChannels[i];
+    sink.accept(ch, ch.publish(PayloadEncoder.quote(quotePrefix[i], simulator.state(i), phase, now), now));
+  }
+
+  private void onTrade(int i, Trade t, Sink sink) {
+    ChannelState ch = tradeChannels[i];
+    sink.accept(ch, ch.publish(PayloadEncoder.trade(symbols[i], t), t.time()));
+    aggregators[i].onTrade(t.time(), t.price(), t.volume(), bar -> onBar(i, bar, t.time(), sink));
+  }
+
+  private void onBar(int i, Bar bar, long time, Sink sink) {
+    int k = bar.interval().ordinal();
+    if (bar.closed()) {
+      history[i][k].add(bar);
+    }
+    ChannelState ch = klineChannels[i][k];
+    sink.accept(ch, ch.publish(PayloadEncoder.kline(symbols[i], bar), time));
+  }
+
+  /**
+   * A JSON array text of kline payloads, oldest first: the last {@code limit} bars with {@code openTime <= end} —
+   * closed history (backfill and live) plus the current open bar. Null for an unknown symbol.
+   */
+  public String klines(String symbol, KlineInterval interval, int limit, long end) {
+    int i = indexOf(symbol);
+    if (i < 0) {
+      return null;
+    }
+    BarSeries series = history[i][interval.ordinal()];
+    int closed = series.countUpTo(end);
+    Bar current = aggregators[i].current(interval);
+    if (current != null && current.openTime() > end) {
+      current = null;
+    }
+    int total = closed + (current == null ? 0 : 1);
+    int from = Math.max(0, total - Math.max(0, limit));
+    StringBuilder sb = new StringBuilder(Math.max(2, (total - from) * 230));
+    sb.append('[');
+    for (int k = from; k < closed; k++) {
+      if (k > from) {
+        sb.append(',');
+      }
+      PayloadEncoder.appendKline(sb, symbol, series.get(k));
+    }
+    if (current != null && total > from) {
+      if (total - from > 1) {
+        sb.append(',');
+      }
+      PayloadEncoder.appendKline(sb, symbol, current);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** A JSON array text of the last {@code limit} trade payloads, oldest first. Null for an unknown symbol. */
+  public String trades(String symbol, int limit) {
+    int i = indexOf(symbol);
+    if (i < 0) {
+      return null;
+    }
+    List<Publication> list = tradeChannels[i].history(limit);
+    StringBuilder sb = new StringBuilder(2 + list.size() * 130).append('[');
+    for (int k = 0; k < list.size(); k++) {
+      if (k > 0) {
+        sb.append(',');
+      }
+      sb.append(list.get(k).data());
+    }
+    return sb.append(']').toString();
+  }
+}
