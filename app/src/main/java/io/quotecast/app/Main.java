@@ -1,0 +1,87 @@
+package io.quotecast.app;
+
+import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.ConfigLoader;
+import io.quotecast.common.Settings;
+import io.vertx.core.Vertx;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar quotecast.jar [--conf FILE] [--roles quote,subscription,gateway,monitor]}: runs the chosen roles
+ * (all by default) in one non-clustered process with the market simulator.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String conf = null;
+    String roleList = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--conf" -> conf = value(args, ++i, "--conf");
+        case "--roles" -> roleList = value(args, ++i, "--roles");
+        case "--cluster" -> fail("--cluster is not available in this build yet: run without it for one process");
+        case "-h", "--help" -> {
+          System.out.println("usage: java -jar quotecast.jar [--conf FILE] [--roles quote,subscription,gateway,"
+              + "monitor]");
+          return;
+        }
+        default -> fail("unknown argument '" + args[i] + "' (try --help)");
+      }
+    }
+    Set<Role> roles;
+    try {
+      roles = Role.parse(roleList);
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Set<Role> chosen = roles;
+    ConfigLoader.load(vertx, conf)
+        .compose(config -> Quotecast.deploy(vertx, config, chosen).map(ids -> config))
+        .onSuccess(config -> {
+          Settings s = new Settings(config);
+          String host = s.getString(ConfigKeys.GATEWAY_HOST);
+          String shown = host.equals("0.0.0.0") ? "localhost" : host;
+          LOG.info("Quotecast node {} running roles {}", s.getString(ConfigKeys.NODE_ID), chosen);
+          if (chosen.contains(Role.GATEWAY)) {
+            int port = s.getInt(ConfigKeys.GATEWAY_PORT);
+            LOG.info("Demo page:  http://{}:{}/", shown, port);
+            LOG.info("WebSocket:  ws://{}:{}/ws   SockJS: http://{}:{}/sockjs   REST: http://{}:{}/api/v1/status",
+                shown, port, shown, port, shown, port);
+          }
+          if (chosen.contains(Role.MONITOR)) {
+            LOG.info("Operations: http://{}:{}/health/ready  http://{}:{}/stats", shown,
+                s.getInt(ConfigKeys.MONITOR_PORT), shown, s.getInt(ConfigKeys.MONITOR_PORT));
+          }
+        })
+        .onFailure(failure -> {
+          LOG.error("Quotecast failed to start: {}", failure.getMessage(), failure);
+          vertx.close().onComplete(v -> System.exit(1));
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }, "quotecast-shutdown"));
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      fail(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static void fail(String message) {
+    System.err.println("quotecast: " + message);
+    System.exit(2);
+  }
+}

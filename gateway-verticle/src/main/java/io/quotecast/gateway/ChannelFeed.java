@@ -1,0 +1,152 @@
+package io.quotecast.gateway;
+
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.Envelope;
+import io.quotecast.common.Freq;
+import io.quotecast.common.GatewayCounters;
+import io.quotecast.common.Publication;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One channel on one gateway instance: a single event-bus consumer however many connections subscribe (hot-path rule
+ * 1–2). Each publication is encoded once for the realtime subscribers and handed to each freq's conflation group.
+ * Everything here runs on the owning instance's event loop; no locks.
+ */
+final class ChannelFeed {
+  final ChannelKey key;
+  final FeedRegistry registry;
+  final MessageConsumer<Publication> consumer;
+  final ArrayList<Subscription> realtime = new ArrayList<>();
+  final Map<Freq, ConflationGroup> groups = new EnumMap<>(Freq.class);
+  /** The newest publication seen (from the bus or the snapshot cache); older or repeated ones are dropped. */
+  Publication latest;
+  /** Whether {@link GatewayCounters#consumers} counts this feed's consumer (set once it is registered). */
+  boolean consumerCounted;
+  private int size;
+
+  ChannelFeed(ChannelKey key, FeedRegistry registry) {
+    this.key = key;
+    this.registry = registry;
+    this.consumer = registry.vertx.eventBus().consumer(key.address());
+    this.consumer.handler(message -> publish(message.body()));
+  }
+
+  Future<Void> ready() {
+    return consumer.completion();
+  }
+
+  int size() {
+    return size;
+  }
+
+  void publish(Publication p) {
+    if (!advance(p)) {
+      return;
+    }
+    registry.counters.publicationsIn.incrementAndGet();
+    long now = System.currentTimeMillis();
+    if (!realtime.isEmpty()) {
+      OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now, null));
+      boolean droppable = key.type().isState() && !p.isClosedBar();
+      for (int i = 0; i < realtime.size(); i++) {
+        Subscription sub = realtime.get(i);
+        sub.session.deliver(sub, message, p.seq(), p.epoch(), now, droppable);
+      }
+    }
+    if (!groups.isEmpty()) {
+      for (ConflationGroup group : groups.values()) {
+        group.offer(p);
+      }
+    }
+  }
+
+  /** Records {@code p} as the latest if it is newer; false for a duplicate or an older publication. */
+  private boolean advance(Publication p) {
+    Publication prev = latest;
+    if (prev != null && prev.epoch().equals(p.epoch()) && p.seq() <= prev.seq()) {
+      return false;
+    }
+    latest = p;
+    return true;
+  }
+
+  /** The current state: the newest of what this feed saw and the snapshot cache, or null if there is none yet. */
+  Publication snapshot() {
+    Publication cached = registry.snapshots.get(key.toString());
+    if (cached != null) {
+      advance(cached); // a cached value newer than the bus delivery must not be delivered again later
+    }
+    return latest;
+  }
+
+  /** Adds a subscription: it gets the snapshot (if asked and available), then every later publication. */
+  void join(Subscription sub, boolean sendSnapshot, long now) {
+    Publication snap = snapshot();
+    if (snap != null) {
+      if (sendSnapshot) {
+        OutboundMessage message = new OutboundMessage(
+            Envelope.channelMessage(snap, now, Envelope.snapshotMeta(snap.epoch())));
+        sub.session.deliver(sub, message, snap.seq(), snap.epoch(), now, false);
+      } else {
+        sub.lastSeq = snap.seq();
+        sub.epoch = snap.epoch();
+      }
+    }
+    attach(sub);
+    size++;
+  }
+
+  void leave(Subscription sub) {
+    detach(sub);
+    size--;
+  }
+
+  /** Moves a subscription to another freq without a gap: what its old group held for it is delivered first. */
+  void changeFreq(Subscription sub, Freq freq, long now) {
+    if (sub.freq == freq) {
+      return;
+    }
+    if (sub.group != null) {
+      sub.group.handOver(sub, now);
+    }
+    detach(sub);
+    sub.freq = freq;
+    attach(sub);
+  }
+
+  private void attach(Subscription sub) {
+    if (sub.freq.isRealtime()) {
+      sub.group = null;
+      realtime.add(sub);
+      return;
+    }
+    ConflationGroup group = groups.get(sub.freq);
+    if (group == null) {
+      group = new ConflationGroup(this, sub.freq, registry.clock);
+      groups.put(sub.freq, group);
+      registry.clock.groupAdded(sub.freq);
+      registry.counters.conflationGroups.incrementAndGet();
+    }
+    sub.group = group;
+    group.members.add(sub);
+  }
+
+  private void detach(Subscription sub) {
+    ConflationGroup group = sub.group;
+    if (group == null) {
+      realtime.remove(sub);
+      return;
+    }
+    group.members.remove(sub);
+    sub.group = null;
+    if (group.isEmpty()) {
+      groups.remove(group.freq);
+      registry.clock.groupRemoved(group.freq);
+      registry.counters.conflationGroups.decrementAndGet();
+    }
+  }
+}

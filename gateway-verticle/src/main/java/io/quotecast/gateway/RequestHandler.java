@@ -1,0 +1,295 @@
+package io.quotecast.gateway;
+
+import io.quotecast.common.Addresses;
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.Envelope;
+import io.quotecast.common.ErrorCode;
+import io.quotecast.common.Freq;
+import io.quotecast.common.Listing;
+import io.quotecast.common.MessageTypes;
+import io.quotecast.common.ProtocolException;
+import io.quotecast.common.Publication;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ops of PROTOCOL.md §4 for one session. Every request gets exactly one reply, sent from here. */
+final class RequestHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+  static final int MAX_BATCH_MS = 1000;
+
+  private final Gateway gw;
+  private final Session session;
+
+  RequestHandler(Gateway gw, Session session) {
+    this.gw = gw;
+    this.session = session;
+  }
+
+  /** Handles one request and replies; the future completes (never fails) once the reply is sent. */
+  Future<Void> handle(ClientRequest request) {
+    Future<Void> handled;
+    try {
+      handled = dispatch(request);
+    } catch (ProtocolException e) {
+      handled = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    return handled.recover(failure -> {
+      ProtocolException error = failure instanceof ProtocolException pe ? pe : internal(request, failure);
+      session.replyError(request.id(), error);
+      return Future.succeededFuture();
+    });
+  }
+
+  private ProtocolException internal(ClientRequest request, Throwable failure) {
+    LOG.error("internal error on connection {} request {} op {}", session.id, request.id(), request.op(), failure);
+    return new ProtocolException(ErrorCode.INTERNAL, "internal error; reported with connection " + session.id
+        + " and request " + request.id());
+  }
+
+  private Future<Void> dispatch(ClientRequest request) {
+    RequestArgs args = new RequestArgs(request.args());
+    switch (request.op()) {
+      case MessageTypes.OP_SUBSCRIBE:
+        return subscribe(request.id(), args);
+      case MessageTypes.OP_UNSUBSCRIBE:
+        return replied(request, unsubscribe(args));
+      case MessageTypes.OP_UPDATE:
+        return replied(request, update(args));
+      case MessageTypes.OP_LIST:
+        return replied(request, list());
+      case MessageTypes.OP_SNAPSHOT:
+        return replied(request, snapshot(args));
+      case MessageTypes.OP_ACK:
+        return replied(request, ack(args));
+      case MessageTypes.OP_PING:
+        return replied(request, new JsonObject().put("serverTime", System.currentTimeMillis()));
+      case MessageTypes.OP_CONFIGURE:
+        return replied(request, configure(args));
+      default:
+        // resume and auth are part of the protocol but arrive with later work (recovery, authentication).
+        throw new ProtocolException(ErrorCode.UNAVAILABLE, "op '" + request.op()
+            + "' is not available on this server yet", new JsonObject().put("retryAfterMs", 0));
+    }
+  }
+
+  private Future<Void> replied(ClientRequest request, JsonObject data) {
+    session.reply(request.id(), data);
+    return Future.succeededFuture();
+  }
+
+  // ---- subscribe ------------------------------------------------------------------------------------------------
+
+  private Future<Void> subscribe(String requestId, RequestArgs args) {
+    List<String> channels = args.channels();
+    String freq = args.string("freq");
+    boolean snapshot = args.bool("snapshot", true);
+    if (args.has("since")) {
+      args.object("since"); // validated; replay from history arrives with recovery, a snapshot is sent meanwhile
+    }
+    JsonObject check = new JsonObject()
+        .put("connectionId", session.id)
+        .put("channels", new JsonArray(new ArrayList<>(channels)))
+        .put("existing", new JsonArray(new ArrayList<>(session.subscriptions.keySet())));
+    if (freq != null) {
+      check.put("freq", freq);
+    }
+    return gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHECK, check)
+        .recover(failure -> Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+            "subscription service unavailable: " + failure.getMessage(), new JsonObject().put("retryAfterMs", 1000))))
+        .compose(reply -> {
+          JsonObject body = reply.body();
+          if (body.containsKey("error")) {
+            return Future.failedFuture(ProtocolException.fromJson(body.getJsonObject("error")));
+          }
+          return accept(requestId, body.getJsonArray("accepted"), body.getJsonArray("rejected"), snapshot);
+        });
+  }
+
+  private Future<Void> accept(String requestId, JsonArray accepted, JsonArray rejected, boolean snapshot) {
+    List<Future<ChannelFeed>> feeds = new ArrayList<>();
+    List<ChannelKey> keys = new ArrayList<>();
+    List<Freq> freqs = new ArrayList<>();
+    for (int i = 0; i < accepted.size(); i++) {
+      JsonObject entry = accepted.getJsonObject(i);
+      ChannelKey key = ChannelKey.parse(entry.getString("ch"));
+      keys.add(key);
+      freqs.add(Freq.fromWire(entry.getString("freq")));
+      feeds.add(gw.feeds.acquire(key));
+    }
+    return Future.all(feeds).map(all -> {
+      long now = System.currentTimeMillis();
+      if (session.isClosed()) {
+        keys.forEach(gw.feeds::releaseIfUnused);
+        return null;
+      }
+      JsonArray subscribed = new JsonArray();
+      List<Runnable> afterReply = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        ChannelKey key = keys.get(i);
+        Freq freq = freqs.get(i);
+        ChannelFeed feed = gw.feeds.get(key);
+        Publication snap = feed.snapshot();
+        subscribed.add(new JsonObject().put("ch", key.toString()).put("freq", freq.wire())
+            .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch()));
+        Subscription existing = session.subscriptions.get(key.toString());
+        if (existing != null) {
+          // Subscribing again: the freq changes in place, and the current state is sent again if asked.
+          afterReply.add(() -> {
+            feed.changeFreq(existing, freq, now);
+            if (snapshot && snap != null) {
+              session.deliver(existing, new OutboundMessage(Envelope.channelMessage(snap, now,
+                  Envelope.snapshotMeta(snap.epoch()))), snap.seq(), snap.epoch(), now, false);
+            }
+          });
+        } else {
+          Subscription sub = new Subscription(session, key, freq, now);
+          session.subscriptions.put(key.toString(), sub);
+          gw.counters.subscriptions.incrementAndGet();
+          afterReply.add(() -> feed.join(sub, snapshot, now));
+        }
+      }
+      // The reply first, then each channel's snapshot, then live data: all on this event loop, so nothing interleaves.
+      session.reply(requestId, new JsonObject().put("subscribed", subscribed).put("rejected", rejected));
+      afterReply.forEach(Runnable::run);
+      return null;
+    });
+  }
+
+  // ---- unsubscribe / update -------------------------------------------------------------------------------------
+
+  /** The session's subscriptions for the named channels; NOT_SUBSCRIBED (changing nothing) if any is missing. */
+  private List<Subscription> subscribed(List<String> channels) {
+    List<Subscription> found = new ArrayList<>();
+    JsonArray missing = new JsonArray();
+    for (String text : channels) {
+      ChannelKey key = ChannelKey.parse(text);
+      Subscription sub = session.subscriptions.get(key.toString());
+      if (sub == null) {
+        missing.add(key.toString());
+      } else {
+        found.add(sub);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ProtocolException(ErrorCode.NOT_SUBSCRIBED, "not subscribed: " + String.join(", ",
+          missing.stream().map(Object::toString).toList()), new JsonObject().put("channels", missing));
+    }
+    return found;
+  }
+
+  private JsonObject unsubscribe(RequestArgs args) {
+    List<Subscription> subs;
+    if (args.bool("all", false)) {
+      subs = new ArrayList<>(session.subscriptions.values());
+    } else {
+      subs = subscribed(args.channels());
+    }
+    JsonArray unsubscribed = new JsonArray();
+    for (Subscription sub : subs) {
+      session.subscriptions.remove(sub.key.toString());
+      detach(sub);
+      unsubscribed.add(sub.key.toString());
+    }
+    if (!unsubscribed.isEmpty()) {
+      gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
+          new JsonObject().put("connectionId", session.id).put("channels", unsubscribed.copy()));
+    }
+    return new JsonObject().put("unsubscribed", unsubscribed);
+  }
+
+  /** Takes a subscription out of its feed (and the feed away when unused). */
+  void detach(Subscription sub) {
+    ChannelFeed feed = gw.feeds.get(sub.key);
+    if (feed != null) {
+      feed.leave(sub);
+      gw.feeds.releaseIfUnused(sub.key);
+    }
+    gw.counters.subscriptions.decrementAndGet();
+  }
+
+  private JsonObject update(RequestArgs args) {
+    Freq requested = args.freq();
+    if (requested == null) {
+      throw ProtocolException.badRequest("freq", "freq is required");
+    }
+    Freq freq = requested.atLeast(gw.minFreq);
+    List<Subscription> subs = subscribed(args.channels());
+    long now = System.currentTimeMillis();
+    JsonArray updated = new JsonArray();
+    for (Subscription sub : subs) {
+      ChannelFeed feed = gw.feeds.get(sub.key);
+      feed.changeFreq(sub, freq, now);
+      updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", freq.wire()));
+    }
+    return new JsonObject().put("updated", updated);
+  }
+
+  // ---- list / snapshot / ack / configure ------------------------------------------------------------------------
+
+  private JsonObject list() {
+    JsonArray subs = new JsonArray();
+    session.subscriptions.values().forEach(sub -> subs.add(sub.toJson()));
+    return new JsonObject().put("subscriptions", subs).put("limits", gw.limits())
+        .put("connection", session.connectionJson());
+  }
+
+  private JsonObject snapshot(RequestArgs args) {
+    JsonArray snapshots = new JsonArray();
+    JsonArray rejected = new JsonArray();
+    for (String text : args.channels()) {
+      try {
+        ChannelKey key = ChannelKey.parse(text);
+        Listing listing = gw.symbols.get(key.symbol());
+        if (listing == null) {
+          throw RestApi.unknownSymbol(gw.symbols, key.symbol());
+        }
+        Publication snap = gw.feeds.snapshots.get(key.toString());
+        snapshots.add(new JsonObject().put("ch", key.toString())
+            .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch())
+            .put("data", snap == null ? null : new JsonObject(snap.data())));
+      } catch (ProtocolException e) {
+        JsonObject entry = e.toJson().put("ch", text);
+        if (e.code() == ErrorCode.INVALID_SYMBOL && !entry.containsKey("suggestions")) {
+          entry.put("suggestions", RestApi.suggestions(gw.symbols, e.extra().getString("symbol", text)));
+        }
+        entry.remove("symbol");
+        rejected.add(entry);
+      }
+    }
+    return new JsonObject().put("snapshots", snapshots).put("rejected", rejected);
+  }
+
+  private JsonObject ack(RequestArgs args) {
+    JsonObject acks = args.object("acks");
+    Map<Subscription, Long> updates = new LinkedHashMap<>();
+    for (String ch : acks.fieldNames()) {
+      Object seq = acks.getValue(ch);
+      if (!(seq instanceof Number n) || n.longValue() < 0) {
+        throw ProtocolException.badRequest("acks", "acks must map channels to non-negative seq numbers");
+      }
+      updates.put(subscribed(List.of(ch)).get(0), n.longValue());
+    }
+    JsonObject acked = new JsonObject();
+    updates.forEach((sub, seq) -> {
+      sub.ackedSeq = seq;
+      acked.put(sub.key.toString(), seq);
+    });
+    return new JsonObject().put("acked", acked);
+  }
+
+  private JsonObject configure(RequestArgs args) {
+    if (args.has("batch")) {
+      session.setBatch((int) args.integer("batch", 0, MAX_BATCH_MS));
+    }
+    return session.connectionJson();
+  }
+}

@@ -1,0 +1,246 @@
+package io.quotecast.gateway;
+
+import io.quotecast.common.Addresses;
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.ErrorCode;
+import io.quotecast.common.KlineInterval;
+import io.quotecast.common.Listing;
+import io.quotecast.common.ProtocolException;
+import io.quotecast.common.Publication;
+import io.quotecast.common.SymbolCode;
+import io.quotecast.common.SymbolDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REST API under {@code /api/v1}: reference data, quotes from the same snapshot cache the pushes come from (so
+ * {@code seq} matches the WebSocket), history from the quote verticle. Errors are RFC 9457 problem documents carrying
+ * the protocol's {@code code}.
+ */
+final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+  static final String PROBLEM_JSON = "application/problem+json";
+  static final int MAX_SUGGESTIONS = 5;
+  static final int MAX_LIMIT = 1000;
+
+  private final Gateway gw;
+
+  RestApi(Gateway gw) {
+    this.gw = gw;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/symbols").handler(this::searchSymbols);
+    router.get("/api/v1/symbols/:symbol").handler(this::symbol);
+    router.get("/api/v1/quotes").handler(this::quotes);
+    router.get("/api/v1/quotes/:symbol").handler(this::quote);
+    router.get("/api/v1/klines/:symbol").handler(this::klines);
+    router.get("/api/v1/trades/:symbol").handler(this::trades);
+    router.get("/api/v1/status").handler(this::status);
+    router.route("/api/*").handler(ctx -> problem(ctx, new ProtocolException(ErrorCode.BAD_REQUEST,
+        "no such resource: " + ctx.request().method() + " " + ctx.request().path()), 404));
+    router.route("/api/*").failureHandler(ctx -> {
+      Throwable failure = ctx.failure();
+      if (failure instanceof ProtocolException pe) {
+        problem(ctx, pe, pe.code().httpStatus());
+      } else {
+        LOG.error("REST {} {} failed", ctx.request().method(), ctx.request().uri(), failure);
+        problem(ctx, new ProtocolException(ErrorCode.INTERNAL, "internal error"), 500);
+      }
+    });
+  }
+
+  // ---- reference data -------------------------------------------------------------------------------------------
+
+  private void searchSymbols(RoutingContext ctx) {
+    String q = ctx.request().getParam("q", "");
+    int limit = intParam(ctx, "limit", 20, 1, 200);
+    JsonArray results = new JsonArray();
+    gw.symbols.search(q, limit).forEach(l -> results.add(l.toJson()));
+    json(ctx, new JsonObject().put("results", results).put("count", results.size()).encode());
+  }
+
+  private void symbol(RoutingContext ctx) {
+    json(ctx, listing(ctx.pathParam("symbol")).toJson().encode());
+  }
+
+  // ---- quotes ---------------------------------------------------------------------------------------------------
+
+  private void quote(RoutingContext ctx) {
+    Listing listing = listing(ctx.pathParam("symbol"));
+    json(ctx, quoteJson(listing.symbol()));
+  }
+
+  private void quotes(RoutingContext ctx) {
+    String param = ctx.request().getParam("symbols");
+    if (param == null || param.isBlank()) {
+      throw ProtocolException.badRequest("symbols", "symbols is required, e.g. ?symbols=600519.SH,000001.SZ");
+    }
+    Set<String> symbols = new LinkedHashSet<>(List.of(param.split(",")));
+    if (symbols.size() > 200) {
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most 200 symbols per request",
+          new JsonObject().put("limit", "symbolsPerRequest").put("max", 200).put("current", 0)
+              .put("requested", symbols.size()));
+    }
+    StringBuilder sb = new StringBuilder("{\"quotes\":[");
+    JsonArray rejected = new JsonArray();
+    boolean first = true;
+    for (String raw : symbols) {
+      try {
+        Listing listing = listing(raw.trim());
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        sb.append(quoteJson(listing.symbol()));
+      } catch (ProtocolException e) {
+        rejected.add(e.toJson().put("symbol", raw.trim()));
+      }
+    }
+    sb.append("],\"rejected\":").append(rejected.encode()).append('}');
+    json(ctx, sb.toString());
+  }
+
+  /** {@code {"ch","seq","epoch","data"}} from the snapshot cache, the same object the WebSocket pushed. */
+  private String quoteJson(String symbol) {
+    ChannelKey key = ChannelKey.quote(symbol);
+    Publication p = gw.feeds.snapshots.get(key.toString());
+    if (p == null) {
+      throw new ProtocolException(ErrorCode.UNAVAILABLE, "no quote for " + symbol + " yet",
+          new JsonObject().put("retryAfterMs", 1000));
+    }
+    return "{\"ch\":\"" + p.channel() + "\",\"seq\":" + p.seq() + ",\"epoch\":\"" + p.epoch() + "\",\"data\":"
+        + p.data() + "}";
+  }
+
+  // ---- history --------------------------------------------------------------------------------------------------
+
+  private void klines(RoutingContext ctx) {
+    Listing listing = listing(ctx.pathParam("symbol"));
+    String intervalText = ctx.request().getParam("interval", "1m");
+    KlineInterval interval = KlineInterval.fromWire(intervalText);
+    if (interval == null) {
+      throw new ProtocolException(ErrorCode.INVALID_CHANNEL, "unknown interval '" + intervalText + "'",
+          new JsonObject().put("allowed", new JsonArray(KlineInterval.wireNames())).put("field", "interval"));
+    }
+    int limit = intParam(ctx, "limit", 100, 1, MAX_LIMIT);
+    JsonObject request = new JsonObject().put("kind", "klines").put("symbol", listing.symbol())
+        .put("interval", interval.wire()).put("limit", limit);
+    String end = ctx.request().getParam("end");
+    if (end != null) {
+      request.put("end", longParam("end", end));
+    }
+    history(ctx, request).onSuccess(array -> json(ctx, "{\"symbol\":\"" + listing.symbol() + "\",\"interval\":\""
+        + interval.wire() + "\",\"klines\":" + array + "}"));
+  }
+
+  private void trades(RoutingContext ctx) {
+    Listing listing = listing(ctx.pathParam("symbol"));
+    int limit = intParam(ctx, "limit", 50, 1, MAX_LIMIT);
+    JsonObject request = new JsonObject().put("kind", "trades").put("symbol", listing.symbol()).put("limit", limit);
+    history(ctx, request).onSuccess(array -> json(ctx, "{\"symbol\":\"" + listing.symbol() + "\",\"trades\":"
+        + array + "}"));
+  }
+
+  private Future<String> history(RoutingContext ctx, JsonObject request) {
+    return gw.vertx.eventBus().<String>request(Addresses.QUOTE_HISTORY, request)
+        .map(reply -> reply.body())
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException re && re.failureCode() == 404) {
+            ctx.fail(unknownSymbol(gw.symbols, request.getString("symbol")));
+          } else if (failure instanceof ReplyException re && re.failureCode() == 400) {
+            ctx.fail(ProtocolException.badRequest("query", re.getMessage()));
+          } else {
+            ctx.fail(new ProtocolException(ErrorCode.UNAVAILABLE, "history unavailable: " + failure.getMessage(),
+                new JsonObject().put("retryAfterMs", 1000)));
+          }
+        });
+  }
+
+  private void status(RoutingContext ctx) {
+    JsonObject body = new JsonObject()
+        .put("node", gw.nodeId).put("protocol", 1)
+        .put("startedAt", gw.startedAt).put("uptimeMs", System.currentTimeMillis() - gw.startedAt)
+        .put("serverTime", System.currentTimeMillis())
+        .put("symbols", gw.symbols.size())
+        .put("sources", gw.sources.copy())
+        .put("gateway", gw.counters.toJson());
+    json(ctx, body.encode());
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------------------
+
+  private Listing listing(String raw) {
+    String symbol = SymbolCode.normalize(raw);
+    if (symbol == null) {
+      throw new ProtocolException(ErrorCode.INVALID_SYMBOL, "invalid symbol '" + raw
+          + "': expected six digits and .SH, .SZ or .BJ", new JsonObject().put("suggestions", suggestions(gw.symbols, raw)));
+    }
+    Listing listing = gw.symbols.get(symbol);
+    if (listing == null) {
+      throw unknownSymbol(gw.symbols, symbol);
+    }
+    return listing;
+  }
+
+  static ProtocolException unknownSymbol(SymbolDirectory symbols, String symbol) {
+    return new ProtocolException(ErrorCode.INVALID_SYMBOL, "unknown symbol " + symbol,
+        new JsonObject().put("suggestions", suggestions(symbols, symbol)));
+  }
+
+  static JsonArray suggestions(SymbolDirectory symbols, String input) {
+    JsonArray out = new JsonArray();
+    symbols.suggest(input, MAX_SUGGESTIONS).forEach(l -> out.add(l.suggestionText()));
+    return out;
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
+    String text = ctx.request().getParam(name);
+    if (text == null || text.isBlank()) {
+      return defaultValue;
+    }
+    long value = longParam(name, text);
+    if (value < min || value > max) {
+      throw ProtocolException.badRequest(name, name + " must be an integer from " + min + " to " + max);
+    }
+    return (int) value;
+  }
+
+  private static long longParam(String name, String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw ProtocolException.badRequest(name, name + " must be an integer");
+    }
+  }
+
+  private static void json(RoutingContext ctx, String body) {
+    ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body);
+  }
+
+  static void problem(RoutingContext ctx, ProtocolException e, int status) {
+    JsonObject body = new JsonObject()
+        .put("type", "urn:quotecast:problem:" + e.code().name().toLowerCase(java.util.Locale.ROOT))
+        .put("title", e.code().name())
+        .put("status", status)
+        .put("code", e.code().name())
+        .put("detail", e.getMessage())
+        .put("instance", ctx.request().path());
+    e.extra().forEach(entry -> body.put(entry.getKey(), entry.getValue()));
+    if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.UNAVAILABLE) {
+      long retryMs = e.extra().getLong("retryAfterMs", 1000L);
+      ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON + "; charset=utf-8")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,289 @@
+package io.quotecast.gateway;
+
+import io.quotecast.common.Addresses;
+import io.quotecast.common.Envelope;
+import io.quotecast.common.ErrorCode;
+import io.quotecast.common.Freq;
+import io.quotecast.common.MessageTypes;
+import io.quotecast.common.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: its subscriptions, counters and options, and the only place that writes to its socket
+ * (directly, or combined into {@code batch} frames when the client asked for batching). Runs on its gateway
+ * instance's event loop.
+ */
+final class Session {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  /** Requests queued behind a slow one before the connection is told to slow down. */
+  private static final int MAX_PENDING_REQUESTS = 64;
+  /** A batch is sent early when it grows past this many bytes. */
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
+
+  final String id;
+  final Gateway gw;
+  final Transport transport;
+  final String clientName;
+  final long connectedAt = System.currentTimeMillis();
+  final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  final RequestHandler requests;
+
+  long received;
+  long sent;
+  long bytesSent;
+  long lastActivity = connectedAt;
+  long lastPing = connectedAt;
+  int batchMs;
+  private final ArrayList<OutboundMessage> batch = new ArrayList<>();
+  private int batchBytes;
+  private long batchTimer = -1;
+  private boolean closed;
+  private long malformedWindowStart;
+  private int malformedInWindow;
+  private int pendingRequests;
+  private Future<Void> requestChain = Future.succeededFuture();
+
+  Session(Gateway gw, Transport transport, String clientName, int batchMs) {
+    this.id = "c-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    this.gw = gw;
+    this.transport = transport;
+    this.clientName = clientName;
+    this.batchMs = batchMs;
+    this.requests = new RequestHandler(gw, this);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Sends the welcome and starts reading requests. */
+  void open() {
+    transport.textHandler(this::onText);
+    transport.activityHandler(v -> lastActivity = System.currentTimeMillis());
+    transport.closeHandler(v -> onClosed());
+    JsonObject data = new JsonObject()
+        .put("connectionId", id).put("node", gw.nodeId).put("protocol", 1)
+        .put("heartbeatMs", gw.heartbeatMs).put("idleTimeoutMs", gw.idleTimeoutMs)
+        .put("user", new JsonObject().put("id", "anonymous").put("tier", "free").put("anonymous", true))
+        .put("limits", gw.limits())
+        .put("freqs", new JsonArray(Freq.wireNames()))
+        .put("sources", gw.sources.copy())
+        .put("transport", transport.name())
+        .put("batch", batchMs);
+    send(new OutboundMessage(Envelope.message(MessageTypes.WELCOME, System.currentTimeMillis()).put("data", data)
+        .encode()));
+  }
+
+  // ---- delivery -------------------------------------------------------------------------------------------------
+
+  /**
+   * Writes a channel message for {@code sub}. When the socket's send queue is full, a state message is skipped (the
+   * next one supersedes it) and counted as conflated; a trade or closed bar cannot be skipped, so the connection is
+   * closed as a slow consumer (4008) and the client recovers by reconnecting.
+   */
+  void deliver(Subscription sub, OutboundMessage message, long seq, String epoch, long now, boolean droppable) {
+    if (closed) {
+      return;
+    }
+    if (transport.writeQueueFull()) {
+      if (droppable) {
+        sub.conflated++;
+        gw.counters.conflated.incrementAndGet();
+        return;
+      }
+      close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
+      return;
+    }
+    send(message);
+    sub.delivered(seq, epoch, now);
+  }
+
+  void send(OutboundMessage message) {
+    if (closed) {
+      return;
+    }
+    if (batchMs > 0) {
+      batch.add(message);
+      batchBytes += message.byteLength();
+      if (batchBytes >= MAX_BATCH_BYTES) {
+        flushBatch();
+      } else if (batchTimer < 0) {
+        batchTimer = gw.vertx.setTimer(batchMs, t -> {
+          batchTimer = -1;
+          flushBatch();
+        });
+      }
+      return;
+    }
+    write(message);
+  }
+
+  private void write(OutboundMessage message) {
+    transport.write(message);
+    sent++;
+    bytesSent += message.byteLength();
+    gw.counters.messagesOut.incrementAndGet();
+    gw.counters.bytesOut.addAndGet(message.byteLength());
+  }
+
+  /** Sends what the batch holds as one frame: one message as itself, several as a {@code batch} message. */
+  void flushBatch() {
+    if (batchTimer >= 0) {
+      gw.vertx.cancelTimer(batchTimer);
+      batchTimer = -1;
+    }
+    if (batch.isEmpty() || closed) {
+      batch.clear();
+      batchBytes = 0;
+      return;
+    }
+    if (batch.size() == 1) {
+      write(batch.get(0));
+    } else {
+      StringBuilder sb = new StringBuilder(batchBytes + 64)
+          .append("{\"type\":\"batch\",\"ts\":").append(System.currentTimeMillis()).append(",\"data\":[");
+      for (int i = 0; i < batch.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        sb.append(batch.get(i).text());
+      }
+      write(new OutboundMessage(sb.append("]}").toString()));
+      sent += batch.size() - 1; // count messages, not frames
+    }
+    batch.clear();
+    batchBytes = 0;
+  }
+
+  void setBatch(int ms) {
+    if (ms == 0 && batchMs > 0) {
+      batchMs = 0;
+      flushBatch();
+    }
+    batchMs = ms;
+  }
+
+  void reply(String requestId, JsonObject data) {
+    send(new OutboundMessage(Envelope.result(requestId, data, System.currentTimeMillis())));
+  }
+
+  void replyError(String requestId, ProtocolException e) {
+    send(new OutboundMessage(Envelope.error(requestId, e, System.currentTimeMillis())));
+  }
+
+  // ---- requests -------------------------------------------------------------------------------------------------
+
+  private void onText(String text) {
+    long now = System.currentTimeMillis();
+    lastActivity = now;
+    received++;
+    gw.counters.messagesIn.incrementAndGet();
+    ClientRequest request;
+    try {
+      request = ClientRequest.parse(text, gw.maxMessageBytes);
+    } catch (ClientRequest.Malformed e) {
+      replyError(e.requestId, e.error);
+      malformed(now);
+      return;
+    }
+    if (pendingRequests >= MAX_PENDING_REQUESTS) {
+      replyError(request.id(), new ProtocolException(ErrorCode.RATE_LIMITED,
+          "too many requests in flight (" + MAX_PENDING_REQUESTS + "); wait for replies",
+          new JsonObject().put("retryAfterMs", 1000)));
+      return;
+    }
+    pendingRequests++;
+    // One request at a time per connection: replies keep request order and every request sees the previous one's
+    // effect (e.g. subscribe then unsubscribe).
+    requestChain = requestChain.transform(ignored -> requests.handle(request).andThen(done -> pendingRequests--));
+  }
+
+  private void malformed(long now) {
+    gw.counters.malformed.incrementAndGet();
+    if (now - malformedWindowStart > gw.malformedWindowMs) {
+      malformedWindowStart = now;
+      malformedInWindow = 0;
+    }
+    if (++malformedInWindow >= gw.malformedLimit) {
+      LOG.info("closing connection {}: {} malformed messages within {} ms", id, malformedInWindow,
+          gw.malformedWindowMs);
+      close(MessageTypes.CLOSE_MALFORMED, "repeated malformed messages");
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------------------------
+
+  void heartbeat(long now) {
+    if (closed) {
+      return;
+    }
+    if (now - lastActivity > gw.idleTimeoutMs) {
+      close(MessageTypes.CLOSE_HEARTBEAT, "heartbeat timeout");
+      return;
+    }
+    if (now - lastPing >= gw.heartbeatMs) {
+      lastPing = now;
+      transport.ping();
+    }
+  }
+
+  void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    flushBatch();
+    closed = true;
+    transport.close(code, reason);
+    // Release on the next turn of the event loop: close may be called while a feed iterates its subscribers.
+    gw.vertx.runOnContext(v -> release());
+  }
+
+  private void onClosed() {
+    closed = true;
+    release();
+  }
+
+  private boolean released;
+
+  /** Gives back every subscription, feed reference and counter of this connection. Idempotent. */
+  private void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    if (batchTimer >= 0) {
+      gw.vertx.cancelTimer(batchTimer);
+      batchTimer = -1;
+    }
+    batch.clear();
+    if (!subscriptions.isEmpty()) {
+      JsonArray channels = new JsonArray();
+      for (Subscription sub : subscriptions.values()) {
+        requests.detach(sub);
+        channels.add(sub.key.toString());
+      }
+      subscriptions.clear();
+      gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
+          new JsonObject().put("connectionId", id).put("channels", channels));
+    }
+    gw.sessions.remove(this);
+    gw.counters.connections.decrementAndGet();
+    LOG.debug("connection {} released", id);
+  }
+
+  JsonObject connectionJson() {
+    return new JsonObject()
+        .put("connectionId", id).put("transport", transport.name()).put("client", clientName)
+        .put("remoteAddress", transport.remoteAddress())
+        .put("connectedAt", connectedAt).put("sent", sent).put("received", received).put("bytesSent", bytesSent)
+        .put("batch", batchMs);
+  }
+}

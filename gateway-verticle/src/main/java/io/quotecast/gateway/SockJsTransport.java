@@ -1,0 +1,59 @@
+package io.quotecast.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+final class SockJsTransport implements Transport {
+  private final SockJSSocket socket;
+
+  SockJsTransport(SockJSSocket socket, int writeQueueBytes) {
+    this.socket = socket;
+    socket.setWriteQueueMaxSize(writeQueueBytes);
+  }
+
+  @Override
+  public String name() {
+    return "sockjs";
+  }
+
+  @Override
+  public void write(OutboundMessage message) {
+    socket.write(Buffer.buffer(message.utf8()));
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    socket.close(code, reason);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(socket.remoteAddress());
+  }
+
+  @Override
+  public void textHandler(Handler<String> handler) {
+    socket.handler(buffer -> handler.handle(buffer.toString()));
+  }
+
+  @Override
+  public void closeHandler(Handler<Void> handler) {
+    socket.closeHandler(handler);
+  }
+
+  @Override
+  public void activityHandler(Handler<Void> handler) {
+    // SockJS has its own heartbeat frames; clients send {"op":"ping"} (PROTOCOL.md §8).
+  }
+
+  @Override
+  public void ping() {
+    // SockJS sends its own heartbeats ('h' frames).
+  }
+}

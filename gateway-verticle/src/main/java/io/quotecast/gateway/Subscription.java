@@ -1,0 +1,54 @@
+package io.quotecast.gateway;
+
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.Freq;
+import io.quotecast.common.Publication;
+import io.vertx.core.json.JsonObject;
+
+/** One connection's subscription to one channel, with the per-subscription figures {@code list} reports. */
+final class Subscription {
+  final Session session;
+  final ChannelKey key;
+  final long subscribedAt;
+  Freq freq;
+  /** The conflation group delivering to this subscription; null when realtime. */
+  ConflationGroup group;
+
+  /** Seq and epoch of the last message delivered (or of the snapshot). */
+  long lastSeq;
+  String epoch;
+  long sent;
+  long conflated;
+  long lastSentAt;
+  long ackedSeq = -1;
+
+  Subscription(Session session, ChannelKey key, Freq freq, long subscribedAt) {
+    this.session = session;
+    this.key = key;
+    this.freq = freq;
+    this.subscribedAt = subscribedAt;
+  }
+
+  /** Whether {@code p} is newer than what this subscription already has. */
+  boolean wants(Publication p) {
+    return epoch == null || !epoch.equals(p.epoch()) || p.seq() > lastSeq;
+  }
+
+  void delivered(long seq, String epoch, long now) {
+    this.lastSeq = seq;
+    this.epoch = epoch;
+    this.sent++;
+    this.lastSentAt = now;
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("ch", key.toString()).put("freq", freq.wire()).put("subscribedAt", subscribedAt)
+        .put("seq", lastSeq).put("epoch", epoch).put("sent", sent).put("conflated", conflated)
+        .put("lastSentAt", lastSentAt == 0 ? null : lastSentAt);
+    if (ackedSeq >= 0) {
+      json.put("acked", ackedSeq);
+    }
+    return json;
+  }
+}

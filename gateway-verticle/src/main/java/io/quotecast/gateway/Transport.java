@@ -1,0 +1,28 @@
+package io.quotecast.gateway;
+
+import io.vertx.core.Handler;
+
+/** The socket under a session: a WebSocket or a SockJS connection; everything above it speaks the same protocol. */
+interface Transport {
+  String name();
+
+  void write(OutboundMessage message);
+
+  /** True while the socket's send queue is over its byte bound. */
+  boolean writeQueueFull();
+
+  void close(short code, String reason);
+
+  String remoteAddress();
+
+  /** Text messages from the client. */
+  void textHandler(Handler<String> handler);
+
+  void closeHandler(Handler<Void> handler);
+
+  /** Called on any sign of life from the client that is not a message (e.g. a WebSocket pong). */
+  void activityHandler(Handler<Void> handler);
+
+  /** Sends a transport-level heartbeat if the transport has one. */
+  void ping();
+}

@@ -1,0 +1,62 @@
+package io.quotecast.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+final class WebSocketTransport implements Transport {
+  private static final Buffer PING = Buffer.buffer("qc");
+  private final ServerWebSocket ws;
+
+  WebSocketTransport(ServerWebSocket ws, int writeQueueBytes) {
+    this.ws = ws;
+    ws.setWriteQueueMaxSize(writeQueueBytes);
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
+  @Override
+  public void write(OutboundMessage message) {
+    ws.writeFrame(message.frame());
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return ws.writeQueueFull();
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    ws.close(code, reason);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(ws.remoteAddress());
+  }
+
+  @Override
+  public void textHandler(Handler<String> handler) {
+    ws.textMessageHandler(handler);
+    // Binary frames are not part of the protocol; treat them as text so they get a clear BAD_REQUEST.
+    ws.binaryMessageHandler(buffer -> handler.handle(buffer.toString()));
+  }
+
+  @Override
+  public void closeHandler(Handler<Void> handler) {
+    ws.closeHandler(handler);
+  }
+
+  @Override
+  public void activityHandler(Handler<Void> handler) {
+    ws.pongHandler(pong -> handler.handle(null));
+  }
+
+  @Override
+  public void ping() {
+    ws.writePing(PING);
+  }
+}

@@ -1,0 +1,251 @@
+package io.quotecast.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quotecast.common.ChannelKey;
+import io.quotecast.common.ConfigLoader;
+import io.quotecast.common.Freq;
+import io.quotecast.common.KlineInterval;
+import io.quotecast.common.ListingLoader;
+import io.quotecast.common.MessageTypes;
+import io.quotecast.common.Publication;
+import io.quotecast.common.Settings;
+import io.quotecast.common.SymbolDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fan-out, conflation and hand-over of {@link ChannelFeed} and {@link ConflationGroup}, driven directly (no sockets,
+ * no timers: groups are flushed by hand).
+ */
+class ChannelFeedTest {
+  private static final ChannelKey QUOTE = ChannelKey.quote("600519.SH");
+  private static final ChannelKey TRADE = ChannelKey.trade("600519.SH");
+  private static final ChannelKey KLINE = ChannelKey.kline(KlineInterval.M1, "600519.SH");
+
+  private Vertx vertx;
+  private Gateway gw;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    JsonObject config = ConfigLoader.load(vertx, null).toCompletionStage().toCompletableFuture().get(10,
+        TimeUnit.SECONDS);
+    gw = new Gateway(vertx, new Settings(config), SymbolDirectory.of(ListingLoader.loadShipped()));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    gw.feeds.stop();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private Session session(FakeTransport transport) {
+    Session s = new Session(gw, transport, "test", 0);
+    s.open();
+    transport.written.clear(); // drop the welcome
+    return s;
+  }
+
+  private static Publication quote(long seq) {
+    return new Publication(QUOTE.toString(), seq, "e1", 1000 + seq, "{\"symbol\":\"600519.SH\",\"n\":" + seq + "}");
+  }
+
+  private static Publication trade(long seq) {
+    return new Publication(TRADE.toString(), seq, "e1", 1000 + seq, "{\"tradeId\":" + seq + "}");
+  }
+
+  private static Publication bar(long seq, boolean closed) {
+    return new Publication(KLINE.toString(), seq, "e1", 1000 + seq,
+        "{\"openTime\":" + (closed ? 0 : 60000) + ",\"n\":" + seq + ",\"closed\":" + closed + "}");
+  }
+
+  private Subscription join(Session s, ChannelFeed feed, Freq freq) {
+    Subscription sub = new Subscription(s, feed.key, freq, 0);
+    s.subscriptions.put(feed.key.toString(), sub);
+    feed.join(sub, true, 0);
+    return sub;
+  }
+
+  @Test
+  void realtimeSubscribersShareOneEncodingAndSeeEveryPublicationOnce() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport a = new FakeTransport();
+    FakeTransport b = new FakeTransport();
+    join(session(a), feed, Freq.REALTIME);
+    join(session(b), feed, Freq.REALTIME);
+    for (long seq = 1; seq <= 3; seq++) {
+      feed.publish(quote(seq));
+    }
+    feed.publish(quote(2)); // a late duplicate is dropped once, for everyone
+    assertEquals(3, a.written.size());
+    assertEquals(3, b.written.size());
+    for (int i = 0; i < 3; i++) {
+      assertSame(a.written.get(i), b.written.get(i), "one encoding per publication, shared by all subscribers");
+      assertSame(a.written.get(i).utf8(), b.written.get(i).utf8());
+    }
+    List<JsonObject> msgs = a.json();
+    assertEquals(List.of(1L, 2L, 3L), msgs.stream().map(m -> m.getLong("seq")).toList());
+    assertEquals("quote", msgs.get(0).getString("type"));
+    assertEquals("quote:600519.SH", msgs.get(0).getString("ch"));
+    assertEquals(2L, msgs.get(1).getJsonObject("data").getLong("n"));
+  }
+
+  @Test
+  void joinSendsTheSnapshotFirstAndOnlyNewerPublicationsAfter() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    feed.publish(quote(7));
+    FakeTransport t = new FakeTransport();
+    join(session(t), feed, Freq.REALTIME);
+    feed.publish(quote(7));
+    feed.publish(quote(8));
+    List<JsonObject> msgs = t.json();
+    assertEquals(2, msgs.size());
+    JsonObject snap = msgs.get(0);
+    assertEquals(7L, snap.getLong("seq"));
+    assertTrue(snap.getJsonObject("meta").getBoolean("snapshot"));
+    assertEquals("e1", snap.getJsonObject("meta").getString("epoch"));
+    assertEquals(8L, msgs.get(1).getLong("seq"));
+    assertNull(msgs.get(1).getJsonObject("meta"));
+  }
+
+  @Test
+  void stateGroupSendsTheLatestOncePerTickAndCountsConflation() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Subscription sub = join(session(t), feed, Freq.S1);
+    for (long seq = 1; seq <= 5; seq++) {
+      feed.publish(quote(seq));
+    }
+    assertTrue(t.written.isEmpty(), "nothing before the tick");
+    sub.group.flush(10_000);
+    assertEquals(1, t.written.size());
+    assertEquals(5L, t.json().get(0).getLong("seq"));
+    assertEquals(4, sub.conflated);
+    sub.group.flush(11_000);
+    assertEquals(1, t.written.size(), "nothing new, nothing sent");
+  }
+
+  @Test
+  void klineGroupSendsEveryClosedBarThenTheLatest() {
+    ChannelFeed feed = new ChannelFeed(KLINE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Subscription sub = join(session(t), feed, Freq.S5);
+    feed.publish(bar(1, false));
+    feed.publish(bar(2, false));
+    feed.publish(bar(3, true));
+    feed.publish(bar(4, false));
+    feed.publish(bar(5, false));
+    sub.group.flush(10_000);
+    List<JsonObject> msgs = t.json();
+    assertEquals(List.of(3L, 5L), msgs.stream().map(m -> m.getLong("seq")).toList());
+    assertTrue(msgs.get(0).getJsonObject("data").getBoolean("closed"));
+    assertEquals(3, sub.conflated);
+  }
+
+  @Test
+  void tradeGroupSendsAllTradesOfThePeriodAsOneArray() {
+    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Subscription sub = join(session(t), feed, Freq.S1);
+    for (long seq = 1; seq <= 4; seq++) {
+      feed.publish(trade(seq));
+    }
+    sub.group.flush(10_000);
+    JsonObject msg = t.json().get(0);
+    assertEquals("trade", msg.getString("type"));
+    assertEquals(4L, msg.getLong("seq"));
+    assertEquals(1L, msg.getJsonObject("meta").getLong("fromSeq"));
+    JsonArray data = msg.getJsonArray("data");
+    assertEquals(4, data.size());
+    assertEquals(1L, data.getJsonObject(0).getLong("tradeId"));
+    assertEquals(0, sub.conflated, "trades are never conflated");
+  }
+
+  @Test
+  void changingFreqHandsOverPendingTradesSoNothingIsLost() {
+    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Session s = session(t);
+    Subscription sub = join(s, feed, Freq.REALTIME);
+    feed.publish(trade(1));
+    feed.changeFreq(sub, Freq.S1, 0);
+    feed.publish(trade(2));
+    feed.publish(trade(3));
+    feed.changeFreq(sub, Freq.REALTIME, 0); // before the tick: 2 and 3 must come now
+    feed.publish(trade(4));
+    List<Long> seqs = new java.util.ArrayList<>();
+    for (JsonObject m : t.json()) {
+      Object data = m.getValue("data");
+      if (data instanceof JsonArray arr) {
+        arr.forEach(o -> seqs.add(((JsonObject) o).getLong("tradeId")));
+      } else {
+        seqs.add(((JsonObject) data).getLong("tradeId"));
+      }
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqs);
+    assertTrue(feed.groups.isEmpty(), "the emptied group is dropped");
+  }
+
+  @Test
+  void aSubscriberJoiningMidPeriodGetsOnlyTradesAfterItsSnapshot() {
+    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    FakeTransport early = new FakeTransport();
+    Subscription first = join(session(early), feed, Freq.S1);
+    feed.publish(trade(1));
+    feed.publish(trade(2));
+    FakeTransport late = new FakeTransport();
+    join(session(late), feed, Freq.S1); // snapshot = trade 2
+    feed.publish(trade(3));
+    first.group.flush(10_000);
+    assertEquals(3, early.json().get(0).getJsonArray("data").size());
+    List<JsonObject> lateMsgs = late.json();
+    assertEquals(2L, lateMsgs.get(0).getLong("seq"));
+    JsonArray lateData = lateMsgs.get(1).getJsonArray("data");
+    assertEquals(1, lateData.size());
+    assertEquals(3L, lateData.getJsonObject(0).getLong("tradeId"));
+  }
+
+  @Test
+  void aFullSendQueueConflatesStateButClosesOnTrades() {
+    ChannelFeed quotes = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Session s = session(t);
+    Subscription sub = join(s, quotes, Freq.REALTIME);
+    t.full = true;
+    quotes.publish(quote(1));
+    assertEquals(0, t.written.size());
+    assertEquals(1, sub.conflated);
+    assertNull(t.closedWith);
+
+    ChannelFeed trades = new ChannelFeed(TRADE, gw.feeds);
+    join(s, trades, Freq.REALTIME);
+    trades.publish(trade(1));
+    assertEquals(MessageTypes.CLOSE_SLOW_CONSUMER, t.closedWith);
+    assertTrue(s.isClosed());
+  }
+
+  @Test
+  void leavingTheLastSubscriberEmptiesTheFeed() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    Subscription a = join(session(t), feed, Freq.REALTIME);
+    Subscription b = join(session(new FakeTransport()), feed, Freq.S1);
+    assertEquals(2, feed.size());
+    feed.leave(a);
+    feed.leave(b);
+    assertEquals(0, feed.size());
+    assertTrue(feed.realtime.isEmpty());
+    assertFalse(feed.groups.containsKey(Freq.S1));
+  }
+}

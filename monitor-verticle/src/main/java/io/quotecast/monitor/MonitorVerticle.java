@@ -1,0 +1,87 @@
+package io.quotecast.monitor;
+
+import io.quotecast.common.Addresses;
+import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.GatewayCounters;
+import io.quotecast.common.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * The operations port (9090), never exposed publicly: liveness and readiness for probes and {@code /stats} with this
+ * node's gateway counters, subscription statistics, data-source states and JVM figures.
+ */
+public final class MonitorVerticle extends VerticleBase {
+  private HttpServer server;
+  private GatewayCounters counters;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = new Settings(config());
+    counters = GatewayCounters.of(vertx);
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/stats").handler(this::stats);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(settings.getInt(ConfigKeys.MONITOR_PORT), settings.getString(ConfigKeys.MONITOR_HOST));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+
+  /** Ready when every data source reports up (and, on a node with a quote role, at least one exists). */
+  private void ready(RoutingContext ctx) {
+    sources().onComplete(ar -> {
+      JsonArray states = ar.succeeded() ? ar.result() : new JsonArray();
+      boolean up = !states.isEmpty() && states.stream().allMatch(s -> "up".equals(((JsonObject) s).getString("state")));
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("sources", states));
+    });
+  }
+
+  private void stats(RoutingContext ctx) {
+    Future<JsonObject> subscriptions = vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_STATS,
+        new JsonObject()).map(reply -> reply.body()).otherwise(new JsonObject());
+    Future<JsonArray> sources = sources();
+    Future.join(sources, subscriptions).onComplete(ar -> {
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      JsonObject jvm = new JsonObject()
+          .put("heapUsedBytes", memory.getHeapMemoryUsage().getUsed())
+          .put("heapMaxBytes", memory.getHeapMemoryUsage().getMax())
+          .put("nonHeapUsedBytes", memory.getNonHeapMemoryUsage().getUsed())
+          .put("threads", ManagementFactory.getThreadMXBean().getThreadCount())
+          .put("processCpuLoad", processCpuLoad())
+          .put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      json(ctx, 200, new JsonObject()
+          .put("gateway", counters.toJson())
+          .put("subscriptions", subscriptions.result())
+          .put("sources", sources.result())
+          .put("jvm", jvm));
+    });
+  }
+
+  private Future<JsonArray> sources() {
+    return vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject())
+        .map(reply -> reply.body()).otherwise(new JsonArray());
+  }
+
+  private static double processCpuLoad() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuLoad();
+    }
+    return -1;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}
