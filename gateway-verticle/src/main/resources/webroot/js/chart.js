@@ -197,9 +197,10 @@ export class KlineChart {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = '#e0b341';
-        ctx.textAlign = 'left';
-        ctx.textBaseline = 'top';
-        ctx.fillText(day, xx + 3, top + 2);
+        ctx.textBaseline = 'bottom';
+        const tw = ctx.measureText(day).width;
+        ctx.textAlign = xx + 4 + tw > plotR ? 'right' : 'left';
+        ctx.fillText(day, ctx.textAlign === 'right' ? xx - 3 : xx + 3, top + priceH - 2);
       }
       prevDay = day;
     }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Node-wide gateway counters shared by every gateway instance of one process (through a local map) and read by the
@@ -19,12 +20,13 @@ public final class GatewayCounters implements Shareable {
   /** Event-bus consumers registered for channel feeds; equals {@link #feeds} unless a registration is in flight. */
   public final AtomicLong consumers = new AtomicLong();
   public final AtomicLong conflationGroups = new AtomicLong();
-  public final AtomicLong messagesIn = new AtomicLong();
-  public final AtomicLong messagesOut = new AtomicLong();
-  public final AtomicLong bytesOut = new AtomicLong();
-  public final AtomicLong conflated = new AtomicLong();
-  public final AtomicLong malformed = new AtomicLong();
-  public final AtomicLong publicationsIn = new AtomicLong();
+  // Traffic counters are bumped on every write from every event loop: LongAdder keeps them off one contended line.
+  public final LongAdder messagesIn = new LongAdder();
+  public final LongAdder messagesOut = new LongAdder();
+  public final LongAdder bytesOut = new LongAdder();
+  public final LongAdder conflated = new LongAdder();
+  public final LongAdder malformed = new LongAdder();
+  public final LongAdder publicationsIn = new LongAdder();
 
   public static GatewayCounters of(Vertx vertx) {
     LocalMap<String, GatewayCounters> map = vertx.sharedData().getLocalMap(Addresses.GATEWAY_COUNTERS);
@@ -41,11 +43,11 @@ public final class GatewayCounters implements Shareable {
         .put("feeds", feeds.get())
         .put("consumers", consumers.get())
         .put("conflationGroups", conflationGroups.get())
-        .put("messagesIn", messagesIn.get())
-        .put("messagesOut", messagesOut.get())
-        .put("bytesOut", bytesOut.get())
-        .put("conflated", conflated.get())
-        .put("malformed", malformed.get())
-        .put("publicationsIn", publicationsIn.get());
+        .put("messagesIn", messagesIn.sum())
+        .put("messagesOut", messagesOut.sum())
+        .put("bytesOut", bytesOut.sum())
+        .put("conflated", conflated.sum())
+        .put("malformed", malformed.sum())
+        .put("publicationsIn", publicationsIn.sum());
   }
 }

@@ -47,7 +47,7 @@ final class ChannelFeed {
     if (!advance(p)) {
       return;
     }
-    registry.counters.publicationsIn.incrementAndGet();
+    registry.counters.publicationsIn.increment();
     long now = System.currentTimeMillis();
     if (!realtime.isEmpty()) {
       OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now, null));

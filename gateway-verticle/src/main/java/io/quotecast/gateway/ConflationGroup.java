@@ -80,7 +80,7 @@ final class ConflationGroup {
       for (int i = 0; i < members.size(); i++) {
         members.get(i).conflated += skipped;
       }
-      feed.registry.counters.conflated.addAndGet((long) skipped * members.size());
+      feed.registry.counters.conflated.add((long) skipped * members.size());
     }
     pendingClosedBars.clear();
     pendingLatest = null;

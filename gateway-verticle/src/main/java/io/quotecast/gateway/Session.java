@@ -96,7 +96,7 @@ final class Session {
     if (transport.writeQueueFull()) {
       if (droppable) {
         sub.conflated++;
-        gw.counters.conflated.incrementAndGet();
+        gw.counters.conflated.increment();
         return;
       }
       close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
@@ -130,8 +130,8 @@ final class Session {
     transport.write(message);
     sent++;
     bytesSent += message.byteLength();
-    gw.counters.messagesOut.incrementAndGet();
-    gw.counters.bytesOut.addAndGet(message.byteLength());
+    gw.counters.messagesOut.increment();
+    gw.counters.bytesOut.add(message.byteLength());
   }
 
   /** Sends what the batch holds as one frame: one message as itself, several as a {@code batch} message. */
@@ -185,7 +185,7 @@ final class Session {
     long now = System.currentTimeMillis();
     lastActivity = now;
     received++;
-    gw.counters.messagesIn.incrementAndGet();
+    gw.counters.messagesIn.increment();
     ClientRequest request;
     try {
       request = ClientRequest.parse(text, gw.maxMessageBytes);
@@ -207,7 +207,7 @@ final class Session {
   }
 
   private void malformed(long now) {
-    gw.counters.malformed.incrementAndGet();
+    gw.counters.malformed.increment();
     if (now - malformedWindowStart > gw.malformedWindowMs) {
       malformedWindowStart = now;
       malformedInWindow = 0;
