@@ -605,6 +605,22 @@ conn.addEventListener('notRecovered', (e) => {
   }
 });
 conn.addEventListener('subscriptions', () => renderFreq());
+conn.addEventListener('epoch', (e) => {
+  // a new epoch: trade ids and bars of the old stream may collide with the new one; start over from REST
+  const { ch } = e.detail;
+  const sym = state.selected;
+  if (!sym || (ch !== tradeCh(sym) && ch !== klineCh(sym))) return;
+  log('info', `${ch}: new epoch ${e.detail.epoch}; reloading`);
+  if (ch === tradeCh(sym)) {
+    state.trades = [];
+    state.tradeIds.clear();
+    state.dirtyTrades = true;
+    schedule();
+  } else {
+    state.bars.clear();
+  }
+  loadHistory(sym);
+});
 
 conn.addEventListener('data', (e) => {
   const msg = e.detail;

@@ -123,7 +123,18 @@ export class QuotecastConnection extends EventTarget {
   async connect() {
     if (this.stopped) return;
     clearTimeout(this.timers.reconnect);
-    const kind = this.mode === 'auto' ? this.preferred : this.mode;
+    let kind = this.mode === 'auto' ? this.preferred : this.mode;
+    if (this.mode === 'auto' && kind === 'sockjs' && typeof WebSocket !== 'undefined') {
+      // WebSocket did not open. Fall back to SockJS only if the server answers plain HTTP; if it does not, the
+      // server is down (not a proxy blocking WebSocket), so keep trying WebSocket.
+      const up = await fetch(`${location.origin}/sockjs/info?t=${Date.now()}`, { cache: 'no-store' })
+        .then((r) => r.ok, () => false);
+      if (this.stopped) return;
+      if (!up) {
+        kind = 'websocket';
+        this.preferred = 'websocket';
+      }
+    }
     this.setState('connecting', { transport: kind, attempt: this.attempt });
     const hint = this.reconnectHint;
     this.reconnectHint = null;
@@ -314,6 +325,7 @@ export class QuotecastConnection extends EventTarget {
     }
     const seq = typeof msg.seq === 'number' ? msg.seq : null;
     const newEpoch = meta.epoch && st.epoch && meta.epoch !== st.epoch;
+    if (newEpoch) this.emit('epoch', { ch, epoch: meta.epoch, previous: st.epoch });
     if (meta.snapshot || newEpoch || st.seq == null || seq == null) {
       // take it
     } else if (meta.recovered && seq <= st.seq) {
@@ -405,8 +417,12 @@ export class QuotecastConnection extends EventTarget {
     for (const s of r.subscribed || []) {
       const st = this.channels.get(s.ch) || { seq: null, epoch: null };
       st.freq = s.freq;
-      if (s.epoch && st.epoch && s.epoch !== st.epoch) st.seq = null;
-      if (s.epoch) st.epoch = st.epoch || s.epoch;
+      if (s.epoch && st.epoch && s.epoch !== st.epoch) {
+        // the stream restarted (e.g. a server restart or failover): what we hold is from another history
+        st.seq = null;
+        this.emit('epoch', { ch: s.ch, epoch: s.epoch, previous: st.epoch });
+      }
+      if (s.epoch) st.epoch = s.epoch;
       this.channels.set(s.ch, st);
       if (this.desired.has(s.ch)) this.desired.set(s.ch, s.freq || this.desired.get(s.ch));
     }

@@ -21,6 +21,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -52,6 +53,8 @@ public final class GatewayVerticle extends VerticleBase {
     SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions()
         .setHeartbeatInterval(Math.max(1000, gw.heartbeatMs))
         .setSessionTimeout(Math.max(5000, gw.idleTimeoutMs)));
+    // SockJS's HTTP transports (xhr_send) POST the client's messages: they need the body, bounded like a frame.
+    router.post("/sockjs/*").handler(BodyHandler.create().setBodyLimit(gw.maxMessageBytes * 2L));
     router.route("/sockjs/*").subRouter(sockJs.socketHandler(this::sockJsOpened));
     new RestApi(gw).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
