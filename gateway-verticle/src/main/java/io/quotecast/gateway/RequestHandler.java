@@ -128,7 +128,18 @@ final class RequestHandler {
     return Future.all(feeds).map(all -> {
       long now = System.currentTimeMillis();
       if (session.isClosed()) {
+        // Closed while the feeds were being set up: give back the feeds and what the policy counted.
         keys.forEach(gw.feeds::releaseIfUnused);
+        JsonArray counted = new JsonArray();
+        for (int i = 0; i < accepted.size(); i++) {
+          if (!accepted.getJsonObject(i).getBoolean("existing", false)) {
+            counted.add(keys.get(i).toString());
+          }
+        }
+        if (!counted.isEmpty()) {
+          gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
+              new JsonObject().put("connectionId", session.id).put("channels", counted));
+        }
         return null;
       }
       JsonArray subscribed = new JsonArray();

@@ -3,6 +3,8 @@ package io.quotecast.gateway;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.quotecast.common.MessageTypes;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 
 final class WebSocketTransport implements Transport {
   private static final Buffer PING = Buffer.buffer("qc");
@@ -11,6 +13,15 @@ final class WebSocketTransport implements Transport {
   WebSocketTransport(ServerWebSocket ws, int writeQueueBytes) {
     this.ws = ws;
     ws.setWriteQueueMaxSize(writeQueueBytes);
+    // Netty refuses a frame over gateway.maxFrameBytes as a protocol violation, and Vert.x then drops the TCP
+    // connection without a close frame; answer with the close code PROTOCOL.md §8 promises first.
+    ws.exceptionHandler(failure -> {
+      if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+        short code = corrupted.closeStatus() == null ? MessageTypes.CLOSE_MALFORMED
+            : (short) corrupted.closeStatus().code();
+        ws.close(code, code == MessageTypes.CLOSE_TOO_BIG ? "message too big" : "malformed frame");
+      }
+    });
   }
 
   @Override

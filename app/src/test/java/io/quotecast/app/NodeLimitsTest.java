@@ -1,0 +1,80 @@
+package io.quotecast.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node of its own with limits.connectionsPerNode = 2 (the third connection is refused with 1013, then space frees)
+ * and limits.minFreq = 500ms (requested freqs are raised to it).
+ */
+class NodeLimitsTest {
+  static QuotecastServer server;
+
+  @BeforeAll
+  static void start() {
+    server = QuotecastServer.start(config -> {
+      config.getJsonObject("limits").put("connectionsPerNode", 2).put("minFreq", "500ms");
+      config.getJsonObject("simulator").put("updatesPerSecond", 200);
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void thirdConnectionIsRefusedUntilOneCloses() {
+    try (WsClient a = WsClient.open(server.vertx, server.port, "/ws");
+         WsClient b = WsClient.open(server.vertx, server.port, "/ws")) {
+      assertEquals(2, server.counters().connections.get());
+      try (WsClient c = WsClient.connect(server.vertx, server.port, "/ws")) {
+        JsonObject error = c.waitFor(m -> "error".equals(m.getString("type")), WsClient.WAIT_MS);
+        JsonObject data = error.getJsonObject("data");
+        assertEquals("LIMIT_EXCEEDED", data.getString("code"), error::encode);
+        assertEquals("connectionsPerNode", data.getString("limit"), error::encode);
+        assertEquals(2, data.getInteger("max"), error::encode);
+        assertEquals(2, data.getInteger("current"), error::encode);
+        assertEquals(1, data.getInteger("requested"), error::encode);
+        assertEquals(1013, c.awaitClose(WsClient.WAIT_MS));
+        assertTrue(c.messages().stream().noneMatch(m -> "welcome".equals(m.getString("type"))), "no welcome");
+      }
+      assertEquals(2, server.counters().connections.get(), "the refused connection is not counted");
+      assertEquals("result", a.request("ping").getString("type"), "existing connections are unaffected");
+
+      b.close();
+      assertTrue(QuotecastServer.poll(() -> server.counters().connections.get() == 1, 5000),
+          "connections back to 1 after a close");
+      try (WsClient d = WsClient.open(server.vertx, server.port, "/ws")) {
+        assertEquals("result", d.request("ping").getString("type"));
+      }
+    }
+  }
+
+  @Test
+  void freqIsRaisedToMinFreq() {
+    try (WsClient c = WsClient.open(server.vertx, server.port, "/ws")) {
+      assertEquals("500ms", c.welcome().getJsonObject("data").getJsonObject("limits").getString("minFreq"));
+      String ch = "quote:600519.SH";
+      JsonObject sub = c.ok("subscribe", WsClient.args("channels", List.of(ch)));
+      assertEquals("500ms", sub.getJsonArray("subscribed").getJsonObject(0).getString("freq"), sub::encode);
+      JsonObject slower = c.ok("subscribe", WsClient.args("channels", List.of("trade:600519.SH"), "freq", "1s"));
+      assertEquals("1s", slower.getJsonArray("subscribed").getJsonObject(0).getString("freq"), slower::encode);
+      JsonObject upd = c.ok("update", WsClient.args("channels", List.of(ch), "freq", "100ms"));
+      assertEquals(new JsonArray().add(new JsonObject().put("ch", ch).put("freq", "500ms")),
+          upd.getJsonArray("updated"));
+      QuotecastServer.sleep(1000);
+      long live = c.channel(ch).stream().filter(m -> !WsClient.isSnapshot(m)).count();
+      assertTrue(live <= 1000 / 500 + 2, "at most one message per 500 ms: " + live);
+    }
+  }
+}
