@@ -62,7 +62,8 @@ public final class Main {
         })
         .onFailure(failure -> {
           LOG.error("Quotecast failed to start: {}", failure.getMessage(), failure);
-          vertx.close().onComplete(v -> System.exit(1));
+          // Exit off the event loop: System.exit runs the shutdown hook, which waits for Vert.x to close.
+          vertx.close().onComplete(v -> new Thread(() -> System.exit(1), "quotecast-exit").start());
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -74,11 +74,19 @@ final class ChannelFeed {
     return true;
   }
 
-  /** The current state: the newest of what this feed saw and the snapshot cache, or null if there is none yet. */
+  /**
+   * The current state as this feed's subscribers know it: the latest publication the feed delivered, so a joining
+   * subscriber continues exactly where the others are. Only a feed that has received nothing yet takes the snapshot
+   * cache; then the bus deliveries that the cached value already covers are dropped — there is no one yet to miss them.
+   * (Advancing a busy feed to a newer cached value would make every existing subscriber skip the publications in
+   * between.)
+   */
   Publication snapshot() {
-    Publication cached = registry.snapshots.get(key.toString());
-    if (cached != null) {
-      advance(cached); // a cached value newer than the bus delivery must not be delivered again later
+    if (latest == null) {
+      Publication cached = registry.snapshots.get(key.toString());
+      if (cached != null) {
+        advance(cached);
+      }
     }
     return latest;
   }

@@ -93,6 +93,10 @@ final class Session {
     if (closed) {
       return;
     }
+    if (transport.isClosed()) {
+      closed = true; // the socket went away; its close handler releases the subscriptions
+      return;
+    }
     if (transport.writeQueueFull()) {
       if (droppable) {
         sub.conflated++;
@@ -108,6 +112,10 @@ final class Session {
 
   void send(OutboundMessage message) {
     if (closed) {
+      return;
+    }
+    if (transport.isClosed()) {
+      closed = true;
       return;
     }
     if (batchMs > 0) {

@@ -6,6 +6,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 final class SockJsTransport implements Transport {
   private final SockJSSocket socket;
+  private boolean closed;
 
   SockJsTransport(SockJSSocket socket, int writeQueueBytes) {
     this.socket = socket;
@@ -28,7 +29,13 @@ final class SockJsTransport implements Transport {
   }
 
   @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
   public void close(short code, String reason) {
+    closed = true;
     socket.close(code, reason);
   }
 
@@ -44,7 +51,10 @@ final class SockJsTransport implements Transport {
 
   @Override
   public void closeHandler(Handler<Void> handler) {
-    socket.closeHandler(handler);
+    socket.closeHandler(v -> {
+      closed = true;
+      handler.handle(v);
+    });
   }
 
   @Override

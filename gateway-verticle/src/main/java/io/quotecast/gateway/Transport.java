@@ -11,6 +11,9 @@ interface Transport {
   /** True while the socket's send queue is over its byte bound. */
   boolean writeQueueFull();
 
+  /** True once the socket is closed; nothing may be written then. */
+  boolean isClosed();
+
   void close(short code, String reason);
 
   String remoteAddress();

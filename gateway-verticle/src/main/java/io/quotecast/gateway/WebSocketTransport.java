@@ -40,6 +40,11 @@ final class WebSocketTransport implements Transport {
   }
 
   @Override
+  public boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  @Override
   public void close(short code, String reason) {
     ws.close(code, reason);
   }

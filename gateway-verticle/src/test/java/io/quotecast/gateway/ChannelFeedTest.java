@@ -120,6 +120,47 @@ class ChannelFeedTest {
   }
 
   @Test
+  void aJoinWhileTheBusLagsTheCacheCostsExistingSubscribersNothing() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport early = new FakeTransport();
+    join(session(early), feed, Freq.REALTIME);
+    feed.publish(quote(5));
+    gw.feeds.snapshots.put(QUOTE.toString(), quote(8)); // the quote verticle is ahead of this loop's bus queue
+    FakeTransport late = new FakeTransport();
+    join(session(late), feed, Freq.REALTIME);
+    for (long seq = 6; seq <= 9; seq++) {
+      feed.publish(quote(seq));
+    }
+    assertEquals(List.of(5L, 6L, 7L, 8L, 9L), early.json().stream().map(m -> m.getLong("seq")).toList());
+    assertEquals(List.of(5L, 6L, 7L, 8L, 9L), late.json().stream().map(m -> m.getLong("seq")).toList(),
+        "the late joiner continues from the feed's own state");
+  }
+
+  @Test
+  void aNewFeedStartsFromTheSnapshotCache() {
+    gw.feeds.snapshots.put(QUOTE.toString(), quote(8));
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    join(session(t), feed, Freq.REALTIME);
+    feed.publish(quote(7)); // still queued on the bus when the cache was read: already covered
+    feed.publish(quote(9));
+    assertEquals(List.of(8L, 9L), t.json().stream().map(m -> m.getLong("seq")).toList());
+  }
+
+  @Test
+  void aClosedSocketIsSkippedWithoutStoppingTheFanOut() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport gone = new FakeTransport();
+    FakeTransport alive = new FakeTransport();
+    join(session(gone), feed, Freq.REALTIME);
+    join(session(alive), feed, Freq.REALTIME);
+    gone.closedWith = 1006;
+    feed.publish(quote(1));
+    assertEquals(0, gone.written.size());
+    assertEquals(1, alive.written.size());
+  }
+
+  @Test
   void stateGroupSendsTheLatestOncePerTickAndCountsConflation() {
     ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
     FakeTransport t = new FakeTransport();

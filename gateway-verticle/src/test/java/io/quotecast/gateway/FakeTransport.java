@@ -29,6 +29,11 @@ final class FakeTransport implements Transport {
   }
 
   @Override
+  public boolean isClosed() {
+    return closedWith != null;
+  }
+
+  @Override
   public void close(short code, String reason) {
     closedWith = code;
   }
