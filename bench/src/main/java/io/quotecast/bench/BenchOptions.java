@@ -1,0 +1,196 @@
+package io.quotecast.bench;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Command-line options of {@link LoadClient}. */
+final class BenchOptions {
+  String url = "ws://127.0.0.1:8080/ws";
+  int connections = 1000;
+  /** Distinct symbols per connection; each is subscribed once per type. */
+  int channels = 10;
+  /** Channel types: quote, trade, kline:1m ... */
+  List<String> types = List.of("quote");
+  String freq = "realtime";
+  int warmupSeconds = 10;
+  int durationSeconds = 30;
+  /** Comma list, or "auto" to ask the server's REST API. */
+  String symbols = "auto";
+  int symbolLimit = 300;
+  /** random (seeded) or rr (round-robin). */
+  String assign = "random";
+  long seed = 42;
+  String out = "results.json";
+  int concurrentHandshakes = 200;
+  List<String> localAddresses = List.of();
+  long serverPid = -1;
+  /** Operations base URL; default: same host as --url, port 9090. */
+  String opsUrl;
+  int eventLoops = Math.max(2, Runtime.getRuntime().availableProcessors());
+  boolean compression;
+  /** Connect-time batch (ms) query parameter; -1 = leave the URL as given. */
+  int batch = -1;
+  String token;
+  int connectTimeoutMs = 10_000;
+  int progressSeconds = 5;
+
+  static final String USAGE = String.join("\n",
+      "usage: LoadClient [options]",
+      "  --url URL                 ws://127.0.0.1:8080/ws (query parameters are kept)",
+      "  --connections N           1000",
+      "  --channels N              distinct symbols per connection (10); each is subscribed once per type",
+      "  --types LIST              quote | trade | kline:1m ... comma separated (quote)",
+      "  --freq F                  realtime | 100ms | 1s ... (realtime)",
+      "  --warmup S                seconds after the last handshake before measuring (10)",
+      "  --duration S              measurement window in seconds (30)",
+      "  --symbols LIST|auto       symbols, or auto = GET /api/v1/symbols?limit=N from the server (auto)",
+      "  --symbol-limit N          how many symbols auto asks for (300)",
+      "  --assign random|rr        how symbols are dealt to connections (random)",
+      "  --seed N                  seed for random assignment (42)",
+      "  --out FILE                JSON results file (results.json)",
+      "  --handshakes N            concurrent WebSocket handshakes during the ramp (200)",
+      "  --local-addresses LIST    source addresses to spread connections over, e.g. 127.0.0.1,127.0.0.2",
+      "  --server-pid PID          sample the server's CPU and RSS from /proc",
+      "  --ops-url URL             operations port base URL (http://<host of --url>:9090)",
+      "  --event-loops N           client event loops (number of cores, at least 2)",
+      "  --compression             offer permessage-deflate",
+      "  --batch MS                add batch=MS to the connect URL",
+      "  --token JWT               add token=JWT to the connect URL",
+      "  --connect-timeout MS      10000",
+      "  --progress S              progress line period in seconds (5; 0 = off)");
+
+  static BenchOptions parse(String[] args) {
+    BenchOptions o = new BenchOptions();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      switch (name) {
+        case "-h", "--help" -> throw new IllegalArgumentException("");
+        case "--compression" -> o.compression = true;
+        default -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("missing value for " + name);
+            }
+            value = args[++i];
+          }
+          o.set(name, value);
+        }
+      }
+    }
+    o.validate();
+    return o;
+  }
+
+  private void set(String name, String v) {
+    switch (name) {
+      case "--url" -> url = v;
+      case "--connections" -> connections = Integer.parseInt(v);
+      case "--channels" -> channels = Integer.parseInt(v);
+      case "--types" -> types = split(v);
+      case "--freq" -> freq = v;
+      case "--warmup" -> warmupSeconds = Integer.parseInt(v);
+      case "--duration" -> durationSeconds = Integer.parseInt(v);
+      case "--symbols" -> symbols = v;
+      case "--symbol-limit" -> symbolLimit = Integer.parseInt(v);
+      case "--assign" -> assign = v;
+      case "--seed" -> seed = Long.parseLong(v);
+      case "--out" -> out = v;
+      case "--handshakes" -> concurrentHandshakes = Integer.parseInt(v);
+      case "--local-addresses" -> localAddresses = split(v);
+      case "--server-pid" -> serverPid = Long.parseLong(v);
+      case "--ops-url" -> opsUrl = v;
+      case "--event-loops" -> eventLoops = Integer.parseInt(v);
+      case "--batch" -> batch = Integer.parseInt(v);
+      case "--token" -> token = v;
+      case "--connect-timeout" -> connectTimeoutMs = Integer.parseInt(v);
+      case "--progress" -> progressSeconds = Integer.parseInt(v);
+      default -> throw new IllegalArgumentException("unknown option " + name);
+    }
+  }
+
+  private void validate() {
+    if (connections < 1 || channels < 1 || durationSeconds < 1 || warmupSeconds < 0 || concurrentHandshakes < 1) {
+      throw new IllegalArgumentException("connections, channels, duration and handshakes must be positive");
+    }
+    if (!assign.equals("random") && !assign.equals("rr")) {
+      throw new IllegalArgumentException("--assign must be random or rr");
+    }
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException("--types is empty");
+    }
+    for (String t : types) {
+      if (!t.equals("quote") && !t.equals("trade") && !t.startsWith("kline:")) {
+        throw new IllegalArgumentException("unknown type " + t + " (quote, trade, kline:<interval>)");
+      }
+    }
+    URI u = URI.create(url);
+    if (!"ws".equals(u.getScheme()) && !"wss".equals(u.getScheme())) {
+      throw new IllegalArgumentException("--url must be ws:// or wss://");
+    }
+  }
+
+  URI uri() {
+    return URI.create(url);
+  }
+
+  /** Path and query for the handshake, with the bench's own query parameters added. */
+  String requestUri() {
+    URI u = uri();
+    String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+    List<String> q = new ArrayList<>();
+    if (u.getRawQuery() != null && !u.getRawQuery().isEmpty()) {
+      q.addAll(Arrays.asList(u.getRawQuery().split("&")));
+    }
+    if (q.stream().noneMatch(p -> p.startsWith("client="))) {
+      q.add("client=quotecast-bench");
+    }
+    if (batch >= 0) {
+      q.add("batch=" + batch);
+    }
+    if (token != null) {
+      q.add("token=" + token);
+    }
+    return path + "?" + String.join("&", q);
+  }
+
+  int port() {
+    URI u = uri();
+    return u.getPort() > 0 ? u.getPort() : "wss".equals(u.getScheme()) ? 443 : 80;
+  }
+
+  String host() {
+    return uri().getHost();
+  }
+
+  boolean ssl() {
+    return "wss".equals(uri().getScheme());
+  }
+
+  String opsBase() {
+    return opsUrl != null ? opsUrl : "http://" + host() + ":9090";
+  }
+
+  /** The REST base URL derived from --url (same host and port, http). */
+  String restBase() {
+    return (ssl() ? "https://" : "http://") + host() + ":" + port();
+  }
+
+  static List<String> split(String v) {
+    List<String> r = new ArrayList<>();
+    for (String s : v.split(",")) {
+      if (!s.isBlank()) {
+        r.add(s.trim());
+      }
+    }
+    return r;
+  }
+}

@@ -1,0 +1,160 @@
+package io.quotecast.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parsed command line of {@link QuotecastCli}. Pure: no I/O, so it is unit-tested on its own.
+ *
+ * @param command {@code subscribe} or {@code ping}
+ * @param url the WebSocket URL (ws:// or wss://; http(s):// is accepted and converted)
+ * @param channels channel keys to subscribe to (subscribe only)
+ * @param freq requested freq, or null for the server default (realtime)
+ * @param count subscribe: stop after this many channel messages (0 = until Ctrl-C); ping: number of pings
+ * @param token a JWT to pass as the {@code token} query parameter, or null
+ */
+public record CliArgs(String command, URI url, List<String> channels, String freq, int count, String token) {
+
+  public static final int DEFAULT_PINGS = 5;
+
+  public static final String USAGE = String.join("\n",
+      "usage:",
+      "  quotecast-cli subscribe URL CHANNEL... [--freq F] [--count N] [--token JWT]",
+      "      print the welcome, subscribe, and print every message as one JSON line until Ctrl-C",
+      "      or until N channel messages (snapshots included) have arrived",
+      "  quotecast-cli ping URL [--count N] [--token JWT]",
+      "      print the welcome and the round-trip time of N (5) ping requests",
+      "",
+      "  URL       e.g. ws://127.0.0.1:8080/ws",
+      "  CHANNEL   quote:600519.SH, trade:000001.SZ, kline:1m:600519.SH",
+      "  F         realtime, 100ms, 250ms, 500ms, 1s, 3s, 5s, 10s, 1m");
+
+  /** A command line that cannot be run; the message says why. */
+  public static final class UsageException extends Exception {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  public static CliArgs parse(String... args) throws UsageException {
+    if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+      throw new UsageException("");
+    }
+    String command = args[0];
+    if (!command.equals("subscribe") && !command.equals("ping")) {
+      throw new UsageException("unknown command '" + command + "' (subscribe, ping)");
+    }
+    List<String> positional = new ArrayList<>();
+    String freq = null;
+    Integer count = null;
+    String token = null;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      if (a.startsWith("--") && a.contains("=")) {
+        name = a.substring(0, a.indexOf('='));
+        value = a.substring(a.indexOf('=') + 1);
+      }
+      if (!name.startsWith("--")) {
+        positional.add(a);
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("missing value for " + name);
+        }
+        value = args[++i];
+      }
+      switch (name) {
+        case "--freq" -> {
+          if (!command.equals("subscribe")) {
+            throw new UsageException("--freq applies to subscribe only");
+          }
+          freq = value;
+        }
+        case "--count" -> {
+          try {
+            count = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            throw new UsageException("--count must be a number: " + value);
+          }
+          if (count < 0 || (count == 0 && command.equals("ping"))) {
+            throw new UsageException("--count must be " + (command.equals("ping") ? "positive" : "0 or more"));
+          }
+        }
+        case "--token" -> token = value;
+        default -> throw new UsageException("unknown option " + name);
+      }
+    }
+    if (positional.isEmpty()) {
+      throw new UsageException("missing URL");
+    }
+    URI url = parseUrl(positional.get(0));
+    List<String> channels = List.copyOf(positional.subList(1, positional.size()));
+    if (command.equals("subscribe") && channels.isEmpty()) {
+      throw new UsageException("subscribe needs at least one CHANNEL");
+    }
+    if (command.equals("ping") && !channels.isEmpty()) {
+      throw new UsageException("ping takes only a URL, got " + channels);
+    }
+    for (String ch : channels) {
+      if (!ch.matches("[A-Za-z]+:.+")) {
+        throw new UsageException("not a channel key: " + ch + " (e.g. quote:600519.SH)");
+      }
+    }
+    int n = count != null ? count : command.equals("ping") ? DEFAULT_PINGS : 0;
+    return new CliArgs(command, url, channels, freq, n, token);
+  }
+
+  static URI parseUrl(String s) throws UsageException {
+    URI u;
+    try {
+      u = new URI(s);
+    } catch (URISyntaxException e) {
+      throw new UsageException("bad URL " + s + ": " + e.getMessage());
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase();
+    String wsScheme = switch (scheme) {
+      case "ws", "http" -> "ws";
+      case "wss", "https" -> "wss";
+      default -> throw new UsageException("URL must start with ws://, wss://, http:// or https://: " + s);
+    };
+    if (u.getHost() == null) {
+      throw new UsageException("URL has no host: " + s);
+    }
+    try {
+      return new URI(wsScheme, u.getRawUserInfo(), u.getHost(), u.getPort(),
+          u.getRawPath() == null || u.getRawPath().isEmpty() ? "/ws" : u.getPath(), u.getQuery(), null);
+    } catch (URISyntaxException e) {
+      throw new UsageException("bad URL " + s + ": " + e.getMessage());
+    }
+  }
+
+  public boolean ssl() {
+    return "wss".equals(url.getScheme());
+  }
+
+  public int port() {
+    return url.getPort() > 0 ? url.getPort() : ssl() ? 443 : 80;
+  }
+
+  /** Path and query for the handshake: the URL's, plus {@code client} and {@code token}. */
+  public String requestUri() {
+    StringBuilder sb = new StringBuilder(url.getRawPath());
+    String q = url.getRawQuery();
+    List<String> params = new ArrayList<>();
+    if (q != null && !q.isEmpty()) {
+      params.add(q);
+    }
+    if (q == null || !(q.startsWith("client=") || q.contains("&client="))) {
+      params.add("client=quotecast-cli");
+    }
+    if (token != null) {
+      params.add("token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return sb.append('?').append(String.join("&", params)).toString();
+  }
+}
