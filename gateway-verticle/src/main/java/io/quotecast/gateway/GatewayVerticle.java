@@ -10,6 +10,7 @@ import io.quotecast.common.ProtocolException;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -123,8 +124,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void sockJsOpened(SockJSSocket socket) {
-    MultiMap params = io.vertx.core.http.impl.HttpUtils.params(socket.uri(), java.nio.charset.StandardCharsets.UTF_8,
-        false);
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    new QueryStringDecoder(socket.uri()).parameters().forEach(params::add);
     opened(new SockJsTransport(socket, gw.writeQueueBytes), params);
   }
 
