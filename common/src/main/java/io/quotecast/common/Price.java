@@ -47,10 +47,19 @@ public final class Price {
         .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_UP).longValueExact();
   }
 
-  /** {@code numerator / denominator * 100} in hundredths of a percent, rounded half-up. */
+  /**
+   * {@code numerator / denominator * 100} in hundredths of a percent, rounded half-up (away from zero). Called for
+   * every quote, so the common case (positive denominator, no overflow) is plain long arithmetic; the rest goes
+   * through BigDecimal. A zero denominator gives 0.
+   */
   public static long percentChange(long numerator, long denominator) {
     if (denominator == 0) {
       return 0;
+    }
+    if (denominator > 0 && denominator <= Long.MAX_VALUE / 2 && Math.abs(numerator) <= Long.MAX_VALUE / 20_000) {
+      long abs = Math.abs(numerator) * 10_000;
+      long q = (2 * abs + denominator) / (2 * denominator);
+      return numerator < 0 ? -q : q;
     }
     return BigDecimal.valueOf(numerator).multiply(BigDecimal.valueOf(10_000))
         .divide(BigDecimal.valueOf(denominator), 0, RoundingMode.HALF_UP).longValueExact();

@@ -141,4 +141,20 @@ class CommonModelTest {
     String stText = st.toJson().encode();
     assertTrue(stText.contains("\"preClose\":3.33,\"limitUp\":3.50,\"limitDown\":3.16,\"limitPct\":5"), stText);
   }
+
+  @Test
+  void percentChangeFastPathEqualsExactHalfUpRounding() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int k = 0; k < 200_000; k++) {
+      long den = 1 + r.nextLong(500_000);
+      long num = r.nextLong(-den, den + 1);
+      long exact = java.math.BigDecimal.valueOf(num).multiply(java.math.BigDecimal.valueOf(10_000))
+          .divide(java.math.BigDecimal.valueOf(den), 0, java.math.RoundingMode.HALF_UP).longValueExact();
+      assertEquals(exact, Price.percentChange(num, den), num + "/" + den);
+    }
+    assertEquals(1, Price.percentChange(1, 20_000)); // 0.005 % -> 0.01
+    assertEquals(-1, Price.percentChange(-1, 20_000));
+    assertEquals(-50, Price.percentChange(1, -200)); // negative denominators take the exact path
+    assertEquals(0, Price.percentChange(1, Long.MAX_VALUE)); // huge denominators take the exact path too
+  }
 }

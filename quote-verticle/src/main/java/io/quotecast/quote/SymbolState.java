@@ -136,20 +136,7 @@ public final class SymbolState {
 
   /** Change in hundredths of a percent, half-up. */
   public long changePct() {
-    return percentChange(last - preClose, preClose);
-  }
-
-  /**
-   * {@code numerator / denominator * 100} in hundredths of a percent, rounded half-up (away from zero), like
-   * {@link Price#percentChange} but without BigDecimal on the hot path. {@code denominator} must be positive.
-   */
-  static long percentChange(long numerator, long denominator) {
-    if (denominator <= 0 || Math.abs(numerator) > Long.MAX_VALUE / 20_000) {
-      return Price.percentChange(numerator, denominator);
-    }
-    long abs = Math.abs(numerator) * 10_000;
-    long q = (2 * abs + denominator) / (2 * denominator);
-    return numerator < 0 ? -q : q;
+    return Price.percentChange(last - preClose, preClose);
   }
 
   public int bidLevels() {
