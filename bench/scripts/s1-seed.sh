@@ -64,11 +64,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# S1 measures realtime fan-out to anonymous clients, which are tier free: lift that tier's freq floor.
 echo "starting server: gateway :$GATEWAY_PORT, monitor :$MONITOR_PORT, simulator $SIM_UPDATES updates/s ($SERVER_JAVA_OPTS)"
 # shellcheck disable=SC2086
 java $SERVER_JAVA_OPTS \
   -Dquotecast.gateway.port="$GATEWAY_PORT" -Dquotecast.monitor.port="$MONITOR_PORT" \
   -Dquotecast.simulator.updatesPerSecond="$SIM_UPDATES" -Dquotecast.simulator.seed="$SIM_SEED" \
+  -Dquotecast.tiers.free.minFreq=realtime \
   -jar "$SERVER_JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 

@@ -2,7 +2,14 @@ package io.quotecast.app;
 
 import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ConfigLoader;
+import io.quotecast.common.ConfigReport;
 import io.quotecast.common.Settings;
+import io.quotecast.common.auth.AuthSettings;
+import io.quotecast.common.auth.Scopes;
+import io.quotecast.common.auth.TierLimits;
+import io.quotecast.common.auth.TokenIssuer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.vertx.core.Vertx;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -14,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final long ADMIN_TOKEN_TTL_SECONDS = 24 * 3600;
 
   private Main() {}
 
@@ -24,10 +32,12 @@ public final class Main {
       switch (args[i]) {
         case "--conf" -> conf = value(args, ++i, "--conf");
         case "--roles" -> roleList = value(args, ++i, "--roles");
+        case "--profile" -> System.setProperty(ConfigLoader.SYSPROP_PREFIX + ConfigKeys.PROFILE,
+            value(args, ++i, "--profile"));
         case "--cluster" -> fail("--cluster is not available in this build yet: run without it for one process");
         case "-h", "--help" -> {
-          System.out.println("usage: java -jar quotecast.jar [--conf FILE] [--roles quote,subscription,gateway,"
-              + "monitor]");
+          System.out.println("usage: java -jar quotecast.jar [--conf FILE] [--profile dev|cluster] "
+              + "[--roles quote,subscription,gateway,monitor]");
           return;
         }
         default -> fail("unknown argument '" + args[i] + "' (try --help)");
@@ -43,6 +53,14 @@ public final class Main {
     Vertx vertx = Vertx.vertx();
     Set<Role> chosen = roles;
     ConfigLoader.load(vertx, conf)
+        .map(loaded -> {
+          JsonObject config = Quotecast.prepare(loaded);
+          Quotecast.validate(config);
+          LogLevels.apply(new Settings(config));
+          LOG.info("effective configuration (profile {}): {}", config.getString(ConfigKeys.PROFILE),
+              ConfigReport.masked(config).encode());
+          return config;
+        })
         .compose(config -> Quotecast.deploy(vertx, config, chosen).map(ids -> config))
         .onSuccess(config -> {
           Settings s = new Settings(config);
@@ -59,9 +77,16 @@ public final class Main {
             LOG.info("Operations: http://{}:{}/health/ready  http://{}:{}/stats", shown,
                 s.getInt(ConfigKeys.MONITOR_PORT), shown, s.getInt(ConfigKeys.MONITOR_PORT));
           }
+          printAdminToken(s, shown);
         })
         .onFailure(failure -> {
-          LOG.error("Quotecast failed to start: {}", failure.getMessage(), failure);
+          if (failure instanceof IllegalArgumentException) {
+            // A configuration mistake: the message names the key; a stack trace would only hide it.
+            LOG.error("Quotecast failed to start: {}", failure.getMessage());
+            System.err.println("quotecast: " + failure.getMessage());
+          } else {
+            LOG.error("Quotecast failed to start: {}", failure.getMessage(), failure);
+          }
           // Exit off the event loop: System.exit runs the shutdown hook, which waits for Vert.x to close.
           vertx.close().onComplete(v -> new Thread(() -> System.exit(1), "quotecast-exit").start());
         });
@@ -72,6 +97,22 @@ public final class Main {
         // exiting anyway
       }
     }, "quotecast-shutdown"));
+  }
+
+  /**
+   * With {@code auth.adminToken} (the dev profile), a token for the admin routes, as notebook servers print theirs:
+   * the only token Quotecast ever logs, and only valid while this process's secret is.
+   */
+  private static void printAdminToken(Settings s, String host) {
+    AuthSettings auth = AuthSettings.from(s);
+    if (!auth.adminToken()) {
+      return;
+    }
+    String token = new TokenIssuer(auth.signingSecret()).issue("admin", TierLimits.PRO,
+        List.of(Scopes.ADMIN, Scopes.QUOTE, Scopes.TRADE, Scopes.KLINE), ADMIN_TOKEN_TTL_SECONDS);
+    LOG.info("Admin token (valid {} h; profile dev only): {}", ADMIN_TOKEN_TTL_SECONDS / 3600, token);
+    LOG.info("  e.g. curl -H 'Authorization: Bearer {}' http://{}:{}/admin/config", token, host,
+        s.getInt(ConfigKeys.MONITOR_PORT));
   }
 
   private static String value(String[] args, int i, String flag) {

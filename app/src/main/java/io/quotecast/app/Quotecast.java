@@ -1,6 +1,9 @@
 package io.quotecast.app;
 
 import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.ConfigRules;
+import io.quotecast.common.auth.AuthSettings;
+import io.quotecast.quote.QuoteConfig;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
 import io.quotecast.gateway.GatewayVerticle;
@@ -11,7 +14,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -22,8 +27,49 @@ import java.util.Set;
 public final class Quotecast {
   private Quotecast() {}
 
+  /**
+   * The config the verticles get: when the admin token or dev tokens must be signed and no {@code auth.hmacSecret} is
+   * set, a random per-process secret ({@code auth.localSecret}) is added, so those tokens work in this process only.
+   */
+  public static JsonObject prepare(JsonObject config) {
+    Settings settings = new Settings(config);
+    boolean signs = settings.getBoolean(ConfigKeys.AUTH_ADMIN_TOKEN) || settings.getBoolean(ConfigKeys.AUTH_DEV_TOKENS);
+    if (!signs || !settings.getString(ConfigKeys.AUTH_HMAC_SECRET).isEmpty()
+        || settings.get(ConfigKeys.AUTH_LOCAL_SECRET) != null) {
+      return config;
+    }
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    JsonObject prepared = config.copy();
+    prepared.getJsonObject("auth").put("localSecret", Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return prepared;
+  }
+
+  /**
+   * Checks the whole configuration before anything starts, so a bad value stops the process with one message naming
+   * its key rather than failing in whichever verticle reads it first.
+   */
+  public static void validate(JsonObject config) {
+    Settings settings = new Settings(config);
+    ConfigRules.check(config);
+    AuthSettings auth = AuthSettings.from(settings);
+    if (!auth.anonymous() && !auth.hasVerificationKey()) {
+      throw new IllegalArgumentException("config key auth.anonymous is false but no key verifies tokens: set "
+          + "auth.hmacSecret, auth.publicKeyFile or auth.jwksFile (or auth.anonymous=true)");
+    }
+    LogLevels.validate(settings);
+    QuoteConfig.from(settings);
+  }
+
   /** Deploys {@code roles} with {@code config}; completes with the deployment ids once every port listens. */
-  public static Future<List<String>> deploy(Vertx vertx, JsonObject config, Set<Role> roles) {
+  public static Future<List<String>> deploy(Vertx vertx, JsonObject unprepared, Set<Role> roles) {
+    JsonObject config;
+    try {
+      config = prepare(unprepared);
+      validate(config);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     PublicationCodec.register(vertx);
     Settings settings = new Settings(config);
     List<String> ids = new ArrayList<>();

@@ -27,6 +27,7 @@ class HeartbeatAndSlowConsumerTest {
       config.getJsonObject("gateway").put("heartbeatMs", 300).put("idleTimeoutMs", 1500)
           .put("writeQueueBytes", 16 * 1024).put("instances", 1);
       config.getJsonObject("simulator").put("updatesPerSecond", 10000);
+      config.getJsonObject("tiers").getJsonObject("free").put("minFreq", "realtime"); // every trade, at once
     });
   }
 

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** limits.subscriptionsPerConnection (PROTOCOL.md §4: all-or-nothing, LIMIT_EXCEEDED). */
+/** tiers.<tier>.subscriptionsPerConnection (PROTOCOL.md §4: all-or-nothing, LIMIT_EXCEEDED). */
 class LimitsTest extends SharedServerTest {
 
   static List<String> quoteChannels(int from, int n) {

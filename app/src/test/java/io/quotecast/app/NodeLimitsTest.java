@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node of its own with limits.connectionsPerNode = 2 (the third connection is refused with 1013, then space frees)
- * and limits.minFreq = 500ms (requested freqs are raised to it).
+ * and tiers.free.minFreq = 500ms (anonymous users are tier free) (requested freqs are raised to it).
  */
 class NodeLimitsTest {
   static QuotecastServer server;
@@ -20,7 +20,8 @@ class NodeLimitsTest {
   @BeforeAll
   static void start() {
     server = QuotecastServer.start(config -> {
-      config.getJsonObject("limits").put("connectionsPerNode", 2).put("minFreq", "500ms");
+      config.getJsonObject("limits").put("connectionsPerNode", 2);
+      config.getJsonObject("tiers").getJsonObject("free").put("minFreq", "500ms");
       config.getJsonObject("simulator").put("updatesPerSecond", 200);
     });
   }

@@ -27,13 +27,14 @@ class SessionRequestsTest extends SharedServerTest {
     assertEquals(1, data.getInteger("protocol"));
     assertEquals(15000, data.getInteger("heartbeatMs"));
     assertEquals(45000, data.getInteger("idleTimeoutMs"));
-    assertEquals(new JsonObject().put("id", "anonymous").put("tier", "free").put("anonymous", true),
-        data.getJsonObject("user"));
+    assertEquals(new JsonObject().put("id", "anonymous").put("tier", "free").put("anonymous", true)
+        .put("scopes", new JsonArray(List.of("md:kline", "md:quote", "md:trade"))), data.getJsonObject("user"));
     JsonObject limits = data.getJsonObject("limits");
     assertEquals(SharedServer.SUBSCRIPTIONS_PER_CONNECTION, limits.getInteger("subscriptions"));
     assertEquals(20, limits.getInteger("requestsPerSecond"));
     assertEquals(65536, limits.getInteger("maxMessageBytes"));
     assertEquals("realtime", limits.getString("minFreq"));
+    assertEquals("free", limits.getString("tier"));
     assertEquals(new JsonArray(List.of("realtime", "100ms", "250ms", "500ms", "1s", "3s", "5s", "10s", "1m")),
         data.getJsonArray("freqs"));
     JsonArray sources = data.getJsonArray("sources");

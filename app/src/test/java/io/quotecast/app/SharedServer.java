@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Resolves a {@link QuotecastServer} parameter with one node shared by every test class of the run (started on first
  * use, closed when the run ends): starting a node with its simulator and backfill costs seconds. Its config: 2 gateway
- * instances, 3000 simulator updates per second, {@value #SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection.
+ * instances, 3000 simulator updates per second; tier free (anonymous) with {@value #SUBSCRIPTIONS_PER_CONNECTION}
+ * subscriptions per connection and realtime allowed.
  * Tests on it must close their clients.
  */
 final class SharedServer implements ParameterResolver {
@@ -27,8 +28,9 @@ final class SharedServer implements ParameterResolver {
   }
 
   private static QuotecastServer start() {
-    return QuotecastServer.start(config -> config.getJsonObject("limits")
-        .put("subscriptionsPerConnection", SUBSCRIPTIONS_PER_CONNECTION));
+    // Anonymous users are tier free; these tests exercise realtime delivery, so free is not throttled here.
+    return QuotecastServer.start(config -> config.getJsonObject("tiers").getJsonObject("free")
+        .put("subscriptionsPerConnection", SUBSCRIPTIONS_PER_CONNECTION).put("minFreq", "realtime"));
   }
 
   private record Holder(QuotecastServer server) implements ExtensionContext.Store.CloseableResource {

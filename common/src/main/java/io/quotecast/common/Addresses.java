@@ -18,6 +18,13 @@ public final class Addresses {
 
   /** Request: may this connection subscribe to these channels? Answered by the subscription verticle. */
   public static final String SUBSCRIPTION_CHECK = "subscription.check";
+  /**
+   * Request: a connection opened or changed user (the {@code auth} op): {@code {connectionId, user: Principal}} ->
+   * {@code {limits: TierLimits}} or {@code {error}} (LIMIT_EXCEEDED connectionsPerUser/subscriptionsPerUser).
+   */
+  public static final String SUBSCRIPTION_CONNECT = "subscription.connect";
+  /** Publish: a connection closed, {@code {connectionId}}; everything still counted for it is released. */
+  public static final String SUBSCRIPTION_DISCONNECT = "subscription.disconnect";
   /** Publish: subscriptions released (unsubscribe or disconnect), for statistics. */
   public static final String SUBSCRIPTION_RELEASED = "subscription.released";
   /** Request: subscription statistics by channel. */

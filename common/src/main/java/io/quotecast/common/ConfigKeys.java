@@ -8,6 +8,7 @@ package io.quotecast.common;
 public final class ConfigKeys {
   private ConfigKeys() {}
 
+  public static final String PROFILE = "profile";
   public static final String NODE_ID = "node.id";
 
   public static final String GATEWAY_HOST = "gateway.host";
@@ -20,15 +21,41 @@ public final class ConfigKeys {
   public static final String GATEWAY_WRITE_QUEUE_BYTES = "gateway.writeQueueBytes";
   public static final String GATEWAY_MALFORMED_LIMIT = "gateway.malformedLimit";
   public static final String GATEWAY_MALFORMED_WINDOW_MS = "gateway.malformedWindowMs";
+  public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";
 
   public static final String MONITOR_HOST = "monitor.host";
   public static final String MONITOR_PORT = "monitor.port";
 
-  public static final String LIMITS_SUBSCRIPTIONS_PER_CONNECTION = "limits.subscriptionsPerConnection";
   public static final String LIMITS_CONNECTIONS_PER_NODE = "limits.connectionsPerNode";
   public static final String LIMITS_REQUESTS_PER_SECOND = "limits.requestsPerSecond";
-  public static final String LIMITS_MIN_FREQ = "limits.minFreq";
   public static final String LIMITS_CHANNELS_PER_REQUEST = "limits.channelsPerRequest";
+
+  /** The tier table: {@code tiers.<tier>.<field>}, see {@link io.quotecast.common.auth.TierLimits}. */
+  public static final String TIERS = "tiers";
+
+  public static final String AUTH_ANONYMOUS = "auth.anonymous";
+  public static final String AUTH_ANONYMOUS_SCOPES = "auth.anonymousScopes";
+  public static final String AUTH_HMAC_SECRET = "auth.hmacSecret";
+  public static final String AUTH_PUBLIC_KEY_FILE = "auth.publicKeyFile";
+  public static final String AUTH_JWKS_FILE = "auth.jwksFile";
+  public static final String AUTH_ISSUER = "auth.issuer";
+  public static final String AUTH_AUDIENCE = "auth.audience";
+  public static final String AUTH_LEEWAY_SECONDS = "auth.leewaySeconds";
+  public static final String AUTH_DEFAULT_TIER = "auth.defaultTier";
+  public static final String AUTH_DEFAULT_SCOPES = "auth.defaultScopes";
+  public static final String AUTH_TIMEOUT_MS = "auth.authTimeoutMs";
+  public static final String AUTH_EXPIRY_NOTICE_MS = "auth.expiryNoticeMs";
+  public static final String AUTH_ADMIN_TOKEN = "auth.adminToken";
+  public static final String AUTH_DEV_TOKENS = "auth.devTokens";
+  public static final String AUTH_DEV_TOKEN_MAX_TTL_SECONDS = "auth.devTokenMaxTtlSeconds";
+  /**
+   * Not in the defaults: a per-process HS256 secret the app generates at start when {@code auth.adminToken} or
+   * {@code auth.devTokens} needs one and {@code auth.hmacSecret} is empty. Verifiers accept tokens it signed.
+   */
+  public static final String AUTH_LOCAL_SECRET = "auth.localSecret";
+
+  public static final String LOG_LEVEL = "log.level";
+  public static final String LOG_LEVELS = "log.levels";
 
   public static final String SIMULATOR_MODE = "simulator.mode";
   public static final String SIMULATOR_UPDATES_PER_SECOND = "simulator.updatesPerSecond";

@@ -7,19 +7,24 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Loads the one configuration tree every verticle receives, in increasing precedence: defaults
- * ({@value #DEFAULTS} on the classpath), the {@code --conf} file (YAML or JSON), environment variables
- * ({@code QUOTECAST_} + the key in upper snake case: {@code limits.subscriptionsPerConnection} is
- * {@code QUOTECAST_LIMITS_SUBSCRIPTIONS_PER_CONNECTION}), then system properties ({@code quotecast.} + the key).
- * Overrides from the environment and system properties are typed after the default they replace.
+ * Loads the one configuration tree every verticle receives, in increasing precedence: the base defaults
+ * ({@value #DEFAULTS} on the classpath), the profile's defaults ({@code quotecast-profile-<profile>.yaml}), the
+ * {@code --conf} file (YAML or JSON), environment variables ({@code QUOTECAST_} + the key in upper snake case:
+ * {@code auth.hmacSecret} is {@code QUOTECAST_AUTH_HMAC_SECRET}), then system properties ({@code quotecast.} + the key).
+ * The profile is chosen by the same precedence ({@code profile} key). Overrides from the environment and system
+ * properties are typed after the default they replace. A key the defaults do not know (a typo in the file) and a value
+ * that breaks {@link ConfigRules} fail the load with a message naming the key.
  */
 public final class ConfigLoader {
   public static final String DEFAULTS = "quotecast-defaults.yaml";
   public static final String ENV_PREFIX = "QUOTECAST_";
   public static final String SYSPROP_PREFIX = "quotecast.";
+  /** The named sets of defaults, each in {@code quotecast-profile-<name>.yaml}. */
+  public static final List<String> PROFILES = List.of("dev", "cluster");
 
   private ConfigLoader() {}
 
@@ -28,28 +33,83 @@ public final class ConfigLoader {
   }
 
   static Future<JsonObject> load(Vertx vertx, String confFile, Map<String, String> env, java.util.Properties props) {
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1)
-        .addStore(fileStore(DEFAULTS));
-    if (confFile != null && !confFile.isBlank()) {
-      options.addStore(fileStore(confFile));
-    }
-    ConfigRetriever files = ConfigRetriever.create(vertx, options);
-    return files.getConfig().eventually(files::close).map(base -> {
-      Map<String, Object> flat = new LinkedHashMap<>();
-      flatten("", base, flat);
-      JsonObject merged = base.copy();
-      flat.forEach((key, defaultValue) -> {
-        String fromEnv = env.get(envName(key));
-        if (fromEnv != null) {
-          put(merged, key, typed(key, fromEnv, defaultValue));
+    Future<JsonObject> file = confFile == null || confFile.isBlank()
+        ? Future.succeededFuture(new JsonObject()) : read(vertx, confFile);
+    return Future.all(read(vertx, DEFAULTS), file).compose(both -> {
+      JsonObject defaults = both.resultAt(0);
+      JsonObject fromFile = both.resultAt(1);
+      Map<String, Object> known = new LinkedHashMap<>();
+      flatten("", defaults, known);
+      Map<String, Object> given = new LinkedHashMap<>();
+      flatten("", fromFile, given);
+      for (String key : given.keySet()) {
+        if (!known.containsKey(key) && !key.equals(ConfigKeys.AUTH_LOCAL_SECRET)) {
+          return Future.failedFuture(new IllegalArgumentException("config key " + key + " in " + confFile
+              + " is not a Quotecast setting" + nearest(key, known.keySet())));
         }
-        String fromProp = props.getProperty(SYSPROP_PREFIX + key);
-        if (fromProp != null) {
-          put(merged, key, typed(key, fromProp, defaultValue));
-        }
+      }
+      String profile = firstNonNull(props.getProperty(SYSPROP_PREFIX + ConfigKeys.PROFILE),
+          env.get(envName(ConfigKeys.PROFILE)), fromFile.getString(ConfigKeys.PROFILE),
+          defaults.getString(ConfigKeys.PROFILE)).trim();
+      if (!PROFILES.contains(profile)) {
+        return Future.failedFuture(new IllegalArgumentException("config key " + ConfigKeys.PROFILE
+            + ": expected one of " + PROFILES + ", got '" + profile + "'"));
+      }
+      return read(vertx, "quotecast-profile-" + profile + ".yaml").map(profileDefaults -> {
+        JsonObject merged = defaults.copy().mergeIn(profileDefaults, true).mergeIn(fromFile, true);
+        known.forEach((key, defaultValue) -> {
+          String fromEnv = env.get(envName(key));
+          if (fromEnv != null) {
+            put(merged, key, typed(key, fromEnv, defaultValue));
+          }
+          String fromProp = props.getProperty(SYSPROP_PREFIX + key);
+          if (fromProp != null) {
+            put(merged, key, typed(key, fromProp, defaultValue));
+          }
+        });
+        put(merged, ConfigKeys.PROFILE, profile);
+        ConfigRules.check(merged);
+        return merged;
       });
-      return merged;
     });
+  }
+
+  private static Future<JsonObject> read(Vertx vertx, String path) {
+    ConfigRetriever retriever = ConfigRetriever.create(vertx,
+        new ConfigRetrieverOptions().setScanPeriod(-1).addStore(fileStore(path)));
+    return retriever.getConfig().eventually(retriever::close)
+        .recover(failure -> Future.failedFuture(new IllegalArgumentException("cannot read configuration " + path
+            + ": " + failure.getMessage(), failure)));
+  }
+
+  private static String firstNonNull(String... values) {
+    for (String v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return "";
+  }
+
+  /** A hint for a mistyped key: the known key with the same last segment, or sharing the longest prefix. */
+  private static String nearest(String key, java.util.Set<String> known) {
+    String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+    String best = null;
+    int bestScore = 0;
+    for (String k : known) {
+      int score = 0;
+      while (score < Math.min(k.length(), key.length()) && k.charAt(score) == key.charAt(score)) {
+        score++;
+      }
+      if (k.toLowerCase(java.util.Locale.ROOT).endsWith("." + last)) {
+        score += 100;
+      }
+      if (score > bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    }
+    return best == null || bestScore < 3 ? "" : " (did you mean " + best + "?)";
   }
 
   private static ConfigStoreOptions fileStore(String path) {

@@ -1,14 +1,18 @@
 package io.quotecast.gateway;
 
 import io.quotecast.common.ConfigKeys;
-import io.quotecast.common.Freq;
 import io.quotecast.common.GatewayCounters;
 import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
+import io.quotecast.common.auth.AuthSettings;
+import io.quotecast.common.auth.Principal;
+import io.quotecast.common.auth.TierLimits;
+import io.quotecast.common.auth.TokenVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /** What the sessions of one gateway instance share: settings, feeds, sessions, reference data, source states. */
@@ -28,10 +32,12 @@ final class Gateway {
   final int writeQueueBytes;
   final int malformedLimit;
   final int malformedWindowMs;
-  final int subscriptionsPerConnection;
   final int connectionsPerNode;
   final int requestsPerSecond;
-  final Freq minFreq;
+  final AuthSettings auth;
+  final TokenVerifier verifier;
+  final Map<String, TierLimits> tiers;
+  final OriginPolicy origins;
 
   /** Latest known state per data source ({@code [{source, state, since, reason?}]}). */
   JsonArray sources = new JsonArray();
@@ -49,18 +55,27 @@ final class Gateway {
     this.writeQueueBytes = settings.getInt(ConfigKeys.GATEWAY_WRITE_QUEUE_BYTES);
     this.malformedLimit = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_LIMIT);
     this.malformedWindowMs = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS);
-    this.subscriptionsPerConnection = settings.getInt(ConfigKeys.LIMITS_SUBSCRIPTIONS_PER_CONNECTION);
     this.connectionsPerNode = settings.getInt(ConfigKeys.LIMITS_CONNECTIONS_PER_NODE);
     this.requestsPerSecond = settings.getInt(ConfigKeys.LIMITS_REQUESTS_PER_SECOND);
-    this.minFreq = settings.getFreq(ConfigKeys.LIMITS_MIN_FREQ);
+    this.auth = AuthSettings.from(settings);
+    this.verifier = TokenVerifier.create(vertx, auth);
+    this.tiers = TierLimits.table(settings);
+    this.origins = new OriginPolicy(settings.getString(ConfigKeys.GATEWAY_ALLOWED_ORIGINS));
   }
 
-  /** The limits a connection works under, as {@code welcome} and {@code list} show them. */
-  JsonObject limits() {
-    return new JsonObject()
-        .put("subscriptions", subscriptionsPerConnection)
+  /** The user of a connection or REST call that brings no token, or null when anonymous access is off. */
+  Principal anonymousPrincipal() {
+    return auth.anonymous() ? Principal.anonymous(TierLimits.FREE, auth.anonymousScopes()) : null;
+  }
+
+  TierLimits tier(Principal principal) {
+    return tiers.get(principal == null ? auth.defaultTier() : principal.tier());
+  }
+
+  /** The limits a connection works under, as {@code welcome}, {@code auth} and {@code list} show them. */
+  JsonObject limits(TierLimits tier) {
+    return tier.toJson()
         .put("requestsPerSecond", requestsPerSecond)
-        .put("maxMessageBytes", maxMessageBytes)
-        .put("minFreq", minFreq.wire());
+        .put("maxMessageBytes", maxMessageBytes);
   }
 }

@@ -10,6 +10,8 @@ import io.quotecast.common.ProtocolException;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
+import io.quotecast.common.auth.Bearer;
+import io.quotecast.common.auth.Principal;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -50,6 +52,8 @@ public final class GatewayVerticle extends VerticleBase {
     gw = new Gateway(vertx, settings, sharedSymbols(settings));
 
     Router router = Router.router(vertx);
+    router.route("/ws").handler(this::checkOrigin);
+    router.route("/sockjs/*").handler(this::checkOrigin);
     router.route("/ws").handler(this::upgrade);
     SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions()
         .setHeartbeatInterval(Math.max(1000, gw.heartbeatMs))
@@ -118,18 +122,31 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     MultiMap params = ctx.request().params();
+    String authorization = ctx.request().getHeader("Authorization");
     ctx.request().toWebSocket()
-        .onSuccess(ws -> opened(new WebSocketTransport(ws, gw.writeQueueBytes), params))
+        .onSuccess(ws -> opened(new WebSocketTransport(ws, gw.writeQueueBytes), params, authorization))
         .onFailure(failure -> LOG.debug("WebSocket upgrade failed: {}", failure.getMessage()));
   }
 
   private void sockJsOpened(SockJSSocket socket) {
     MultiMap params = MultiMap.caseInsensitiveMultiMap();
     new QueryStringDecoder(socket.uri()).parameters().forEach(params::add);
-    opened(new SockJsTransport(socket, gw.writeQueueBytes), params);
+    opened(new SockJsTransport(socket, gw.writeQueueBytes), params, socket.headers().get("Authorization"));
   }
 
-  private void opened(Transport transport, MultiMap params) {
+  /** Browsers from origins that are not allowed never reach a session: 403 before any upgrade (PROTOCOL.md §9). */
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (gw.origins.allows(origin, ctx.request().getHeader("Host"))) {
+      ctx.next();
+      return;
+    }
+    LOG.info("refused {} from origin {} (not in gateway.allowedOrigins)", ctx.request().path(), origin);
+    RestApi.problem(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "origin " + origin + " is not allowed",
+        new JsonObject().put("required", "an origin listed in gateway.allowedOrigins")), 403);
+  }
+
+  private void opened(Transport transport, MultiMap params, String authorization) {
     long current = gw.counters.connections.incrementAndGet();
     if (current > gw.connectionsPerNode) {
       gw.counters.connections.decrementAndGet();
@@ -161,14 +178,29 @@ public final class GatewayVerticle extends VerticleBase {
             "batch must be an integer from 0 to " + RequestHandler.MAX_BATCH_MS + " (ms); batching is off");
       }
     }
+    // The token: Authorization: Bearer on the handshake, else ?token=; without one, anonymous or the auth op later.
+    String token = Bearer.token(authorization);
+    if (token == null) {
+      String fromQuery = params.get("token");
+      token = fromQuery == null || fromQuery.isBlank() ? null : fromQuery.trim();
+    }
+    Principal user = null;
+    ProtocolException tokenError = null;
+    if (token != null) {
+      try {
+        user = gw.verifier.verifyNow(token);
+      } catch (ProtocolException e) {
+        tokenError = e;
+      }
+    } else {
+      user = gw.anonymousPrincipal();
+    }
     Session session = new Session(gw, transport, client, batch);
     gw.sessions.add(session);
-    session.open();
-    if (batchError != null) {
-      session.replyError(null, batchError);
-    }
-    LOG.debug("connection {} opened over {} from {} client={}", session.id, transport.name(),
-        transport.remoteAddress(), client);
+    session.optionError = batchError;
+    session.open(user, tokenError);
+    session.log.debug("connection opened over {} from {} client={}", transport.name(), transport.remoteAddress(),
+        client);
   }
 
   /** A data source changed state: remember it and tell every connection (PROTOCOL.md §7). */
@@ -191,7 +223,9 @@ public final class GatewayVerticle extends VerticleBase {
     OutboundMessage message = new OutboundMessage(Envelope.message(MessageTypes.STATUS, System.currentTimeMillis())
         .put("data", status).encode());
     for (Session session : gw.sessions) {
-      session.send(message);
+      if (session.welcomed()) {
+        session.send(message);
+      }
     }
   }
 }

@@ -9,6 +9,8 @@ import io.quotecast.common.Listing;
 import io.quotecast.common.MessageTypes;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.Publication;
+import io.quotecast.common.auth.Principal;
+import io.quotecast.common.auth.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The ops of PROTOCOL.md §4 for one session. Every request gets exactly one reply, sent from here. */
 final class RequestHandler {
@@ -50,13 +53,18 @@ final class RequestHandler {
   }
 
   private ProtocolException internal(ClientRequest request, Throwable failure) {
-    LOG.error("internal error on connection {} request {} op {}", session.id, request.id(), request.op(), failure);
+    session.log.request(Level.ERROR, request.id(), "internal error on op {}", request.op(), failure);
     return new ProtocolException(ErrorCode.INTERNAL, "internal error; reported with connection " + session.id
         + " and request " + request.id());
   }
 
   private Future<Void> dispatch(ClientRequest request) {
     RequestArgs args = new RequestArgs(request.args());
+    if (session.principal == null && !request.op().equals(MessageTypes.OP_AUTH)
+        && !request.op().equals(MessageTypes.OP_PING) && MessageTypes.OPS.contains(request.op())) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "authenticate first: send {\"op\":\"auth\",\"args\":"
+          + "{\"token\":\"<jwt>\"}} within " + gw.auth.authTimeoutMs() + " ms of connecting");
+    }
     switch (request.op()) {
       case MessageTypes.OP_SUBSCRIBE:
         return subscribe(request.id(), args);
@@ -74,8 +82,10 @@ final class RequestHandler {
         return replied(request, new JsonObject().put("serverTime", System.currentTimeMillis()));
       case MessageTypes.OP_CONFIGURE:
         return replied(request, configure(args));
+      case MessageTypes.OP_AUTH:
+        return auth(request, args);
       default:
-        // resume and auth are part of the protocol but arrive with later work (recovery, authentication).
+        // resume is part of the protocol but arrives with later work (recovery).
         throw new ProtocolException(ErrorCode.UNAVAILABLE, "op '" + request.op()
             + "' is not available on this server yet", new JsonObject().put("retryAfterMs", 0));
     }
@@ -102,7 +112,8 @@ final class RequestHandler {
     if (freq != null) {
       check.put("freq", freq);
     }
-    return gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHECK, check)
+    Future<Void> registered = session.registered ? Future.succeededFuture() : session.register(session.principal);
+    return registered.compose(v -> gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHECK, check))
         .recover(failure -> Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
             "subscription service unavailable: " + failure.getMessage(), new JsonObject().put("retryAfterMs", 1000))))
         .compose(reply -> {
@@ -232,7 +243,7 @@ final class RequestHandler {
     if (requested == null) {
       throw ProtocolException.badRequest("freq", "freq is required");
     }
-    Freq freq = requested.atLeast(gw.minFreq);
+    Freq freq = requested.atLeast(session.tier.minFreq());
     List<Subscription> subs = subscribed(args.channels());
     long now = System.currentTimeMillis();
     JsonArray updated = new JsonArray();
@@ -249,7 +260,8 @@ final class RequestHandler {
   private JsonObject list() {
     JsonArray subs = new JsonArray();
     session.subscriptions.values().forEach(sub -> subs.add(sub.toJson()));
-    return new JsonObject().put("subscriptions", subs).put("limits", gw.limits())
+    return new JsonObject().put("subscriptions", subs).put("limits", gw.limits(session.tier))
+        .put("user", session.principal.toJson())
         .put("connection", session.connectionJson());
   }
 
@@ -259,6 +271,7 @@ final class RequestHandler {
     for (String text : args.channels()) {
       try {
         ChannelKey key = ChannelKey.parse(text);
+        requireScope(key);
         Listing listing = gw.symbols.get(key.symbol());
         if (listing == null) {
           throw RestApi.unknownSymbol(gw.symbols, key.symbol());
@@ -295,6 +308,61 @@ final class RequestHandler {
       acked.put(sub.key.toString(), seq);
     });
     return new JsonObject().put("acked", acked);
+  }
+
+  private void requireScope(ChannelKey key) {
+    String scope = Scopes.forType(key.type());
+    if (!session.principal.hasScope(scope)) {
+      throw forbidden(key.toString(), scope);
+    }
+  }
+
+  static ProtocolException forbidden(String what, String scope) {
+    return new ProtocolException(ErrorCode.FORBIDDEN, what + " requires scope " + scope,
+        new JsonObject().put("required", scope));
+  }
+
+  // ---- auth -----------------------------------------------------------------------------------------------------
+
+  /**
+   * Authenticates an open connection, or refreshes its token. The new token must be for the same user, unless the
+   * connection was anonymous or unauthenticated. Subscriptions whose scope the new token lacks are dropped and listed
+   * in {@code revoked}; the new tier's limits apply to later requests.
+   */
+  private Future<Void> auth(ClientRequest request, RequestArgs args) {
+    String token = args.string("token");
+    if (token == null || token.isBlank()) {
+      throw ProtocolException.badRequest("token", "token is required: {\"op\":\"auth\",\"args\":{\"token\":\"<jwt>\"}}");
+    }
+    Principal user;
+    try {
+      user = gw.verifier.verifyNow(token);
+    } catch (ProtocolException e) {
+      session.log.request(Level.INFO, request.id(), "auth refused: {}", e.getMessage());
+      throw e;
+    }
+    Principal current = session.principal;
+    if (current != null && !current.anonymous() && !current.userId().equals(user.userId())) {
+      session.log.request(Level.INFO, request.id(), "auth refused: token for another user");
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for a different user than this connection");
+    }
+    return session.register(user).map(v -> {
+      JsonArray revoked = new JsonArray();
+      for (Subscription sub : new ArrayList<>(session.subscriptions.values())) {
+        if (!user.hasScope(Scopes.forType(sub.key.type()))) {
+          session.subscriptions.remove(sub.key.toString());
+          detach(sub);
+          revoked.add(sub.key.toString());
+        }
+      }
+      if (!revoked.isEmpty()) {
+        gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
+            new JsonObject().put("connectionId", session.id).put("channels", revoked.copy()));
+      }
+      session.reply(request.id(), new JsonObject().put("user", user.toJson()).put("limits", gw.limits(session.tier))
+          .put("revoked", revoked));
+      return null;
+    });
   }
 
   private JsonObject configure(RequestArgs args) {

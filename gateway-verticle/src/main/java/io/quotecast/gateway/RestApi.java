@@ -5,7 +5,9 @@ import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ErrorCode;
 import io.quotecast.common.KlineInterval;
 import io.quotecast.common.Listing;
+import io.quotecast.common.Problem;
 import io.quotecast.common.ProtocolException;
+import io.quotecast.common.auth.Scopes;
 import io.quotecast.common.Publication;
 import io.quotecast.common.SymbolCode;
 import io.quotecast.common.SymbolDirectory;
@@ -28,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
-  static final String PROBLEM_JSON = "application/problem+json";
   static final int MAX_SUGGESTIONS = 5;
   static final int MAX_LIMIT = 1000;
 
@@ -39,12 +40,17 @@ final class RestApi {
   }
 
   void mount(Router router) {
+    RestAuth auth = new RestAuth(gw);
+    if (gw.auth.devTokens()) {
+      new DevTokenRoute(gw).mount(router);
+    }
+    router.route("/api/v1/*").handler(auth::authenticate);
     router.get("/api/v1/symbols").handler(this::searchSymbols);
     router.get("/api/v1/symbols/:symbol").handler(this::symbol);
-    router.get("/api/v1/quotes").handler(this::quotes);
-    router.get("/api/v1/quotes/:symbol").handler(this::quote);
-    router.get("/api/v1/klines/:symbol").handler(this::klines);
-    router.get("/api/v1/trades/:symbol").handler(this::trades);
+    router.get("/api/v1/quotes").handler(RestAuth.requires(Scopes.QUOTE)).handler(this::quotes);
+    router.get("/api/v1/quotes/:symbol").handler(RestAuth.requires(Scopes.QUOTE)).handler(this::quote);
+    router.get("/api/v1/klines/:symbol").handler(RestAuth.requires(Scopes.KLINE)).handler(this::klines);
+    router.get("/api/v1/trades/:symbol").handler(RestAuth.requires(Scopes.TRADE)).handler(this::trades);
     router.get("/api/v1/status").handler(this::status);
     router.route("/api/*").handler(ctx -> problem(ctx, new ProtocolException(ErrorCode.BAD_REQUEST,
         "no such resource: " + ctx.request().method() + " " + ctx.request().path()), 404));
@@ -228,19 +234,15 @@ final class RestApi {
   }
 
   static void problem(RoutingContext ctx, ProtocolException e, int status) {
-    JsonObject body = new JsonObject()
-        .put("type", "urn:quotecast:problem:" + e.code().name().toLowerCase(java.util.Locale.ROOT))
-        .put("title", e.code().name())
-        .put("status", status)
-        .put("code", e.code().name())
-        .put("detail", e.getMessage())
-        .put("instance", ctx.request().path());
-    e.extra().forEach(entry -> body.put(entry.getKey(), entry.getValue()));
+    JsonObject body = Problem.of(e, status, ctx.request().path());
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", Problem.bearerChallenge(
+          ctx.request().getHeader("Authorization") == null ? null : e.getMessage()));
+    }
     if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.UNAVAILABLE) {
       long retryMs = e.extra().getLong("retryAfterMs", 1000L);
       ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON + "; charset=utf-8")
-        .end(body.encode());
+    ctx.response().setStatusCode(status).putHeader("Content-Type", Problem.CONTENT_TYPE).end(body.encode());
   }
 }

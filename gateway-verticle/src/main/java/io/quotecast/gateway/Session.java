@@ -6,6 +6,8 @@ import io.quotecast.common.ErrorCode;
 import io.quotecast.common.Freq;
 import io.quotecast.common.MessageTypes;
 import io.quotecast.common.ProtocolException;
+import io.quotecast.common.auth.Principal;
+import io.quotecast.common.auth.TierLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * instance's event loop.
  */
 final class Session {
-  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  private static final Logger LOGGER = LoggerFactory.getLogger(Session.class);
   /** Requests queued behind a slow one before the connection is told to slow down. */
   private static final int MAX_PENDING_REQUESTS = 64;
   /** A batch is sent early when it grows past this many bytes. */
@@ -35,6 +37,20 @@ final class Session {
   final long connectedAt = System.currentTimeMillis();
   final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   final RequestHandler requests;
+  final ConnectionLog log;
+
+  /** Who is on this connection; null until a valid token arrives when anonymous access is off. */
+  Principal principal;
+  /** The limits of the principal's tier (the default tier's while unauthenticated). */
+  TierLimits tier;
+  /** True once the subscription verticle counts this connection for its user. */
+  boolean registered;
+  private boolean welcomed;
+  /** A bad connect-time option, reported right after the welcome. */
+  ProtocolException optionError;
+  private long authTimer = -1;
+  private long noticeTimer = -1;
+  private long expiryTimer = -1;
 
   long received;
   long sent;
@@ -58,28 +74,168 @@ final class Session {
     this.clientName = clientName;
     this.batchMs = batchMs;
     this.requests = new RequestHandler(gw, this);
+    this.log = new ConnectionLog(LOGGER, this);
+  }
+
+  String userId() {
+    return principal == null ? "-" : principal.userId();
+  }
+
+  boolean welcomed() {
+    return welcomed;
   }
 
   boolean isClosed() {
     return closed;
   }
 
-  /** Sends the welcome and starts reading requests. */
-  void open() {
+  /**
+   * Starts reading requests and greets the client. {@code initial} is the user the handshake established (a verified
+   * token, or the anonymous user), null when a token must still come with the {@code auth} op; {@code tokenError} is a
+   * token the handshake brought that failed verification: the client is told why and the connection closes with 1008.
+   */
+  void open(Principal initial, ProtocolException tokenError) {
     transport.textHandler(this::onText);
     transport.activityHandler(v -> lastActivity = System.currentTimeMillis());
     transport.closeHandler(v -> onClosed());
+    if (tokenError != null) {
+      log.info("refused connection: {}", tokenError.getMessage());
+      replyError(null, tokenError);
+      close(MessageTypes.CLOSE_POLICY, "invalid token");
+      return;
+    }
+    tier = gw.tier(initial);
+    if (initial == null) {
+      welcome();
+      authTimer = gw.vertx.setTimer(gw.auth.authTimeoutMs(), t -> {
+        authTimer = -1;
+        if (principal == null && !closed) {
+          log.info("closing connection: no valid token within {} ms", gw.auth.authTimeoutMs());
+          close(MessageTypes.CLOSE_UNAUTHORIZED, "no valid token within " + gw.auth.authTimeoutMs() + " ms");
+        }
+      });
+      return;
+    }
+    // Requests wait behind the registration, so the welcome is the first message and carries the right limits.
+    Future<Void> registration = register(initial).transform(done -> {
+      if (done.succeeded()) {
+        welcome();
+      } else if (done.cause() instanceof ProtocolException down && down.code() == ErrorCode.UNAVAILABLE) {
+        // The subscription role is not up (yet): serve the connection; subscribe registers it again.
+        log.warn("subscription service unavailable; connection not yet counted for its user");
+        adopt(initial);
+        welcome();
+      } else if (done.cause() instanceof ProtocolException refused) {
+        log.info("refused connection: {}", refused.getMessage());
+        replyError(null, refused);
+        close(MessageTypes.CLOSE_RATE_LIMITED, refused.getMessage());
+      }
+      return Future.<Void>succeededFuture();
+    });
+    requestChain = registration;
+  }
+
+  private void welcome() {
+    if (closed) {
+      return;
+    }
+    welcomed = true;
     JsonObject data = new JsonObject()
         .put("connectionId", id).put("node", gw.nodeId).put("protocol", 1)
         .put("heartbeatMs", gw.heartbeatMs).put("idleTimeoutMs", gw.idleTimeoutMs)
-        .put("user", new JsonObject().put("id", "anonymous").put("tier", "free").put("anonymous", true))
-        .put("limits", gw.limits())
+        .put("user", principal == null ? null : principal.toJson())
+        .put("limits", gw.limits(tier))
         .put("freqs", new JsonArray(Freq.wireNames()))
         .put("sources", gw.sources.copy())
         .put("transport", transport.name())
         .put("batch", batchMs);
+    if (principal == null) {
+      data.put("authRequired", true).put("authTimeoutMs", gw.auth.authTimeoutMs());
+    }
     send(new OutboundMessage(Envelope.message(MessageTypes.WELCOME, System.currentTimeMillis()).put("data", data)
         .encode()));
+    if (optionError != null) {
+      replyError(null, optionError);
+      optionError = null;
+    }
+  }
+
+  // ---- identity -------------------------------------------------------------------------------------------------
+
+  /**
+   * Makes {@code user} this connection's user: the subscription verticle counts the connection (and its
+   * subscriptions) for that user, within the user's tier limits. On failure nothing changes: the future fails with
+   * the protocol error (LIMIT_EXCEEDED), or UNAVAILABLE when the subscription service does not answer.
+   */
+  Future<Void> register(Principal user) {
+    JsonObject body = new JsonObject().put("connectionId", id).put("user", user.toJson());
+    return gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CONNECT, body)
+        .recover(failure -> Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+            "subscription service unavailable", new JsonObject().put("retryAfterMs", 1000))))
+        .compose(reply -> {
+          JsonObject answer = reply.body();
+          if (answer.containsKey("error")) {
+            return Future.failedFuture(ProtocolException.fromJson(answer.getJsonObject("error")));
+          }
+          if (closed) {
+            gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_DISCONNECT, new JsonObject().put("connectionId", id));
+            return Future.failedFuture(new ProtocolException(ErrorCode.BAD_REQUEST, "connection closed"));
+          }
+          registered = true;
+          adopt(user);
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private void adopt(Principal user) {
+    boolean changed = principal == null || !principal.equals(user);
+    principal = user;
+    tier = gw.tier(user);
+    if (authTimer >= 0) {
+      gw.vertx.cancelTimer(authTimer);
+      authTimer = -1;
+    }
+    scheduleExpiry();
+    if (changed) {
+      log.info("user {} tier {} scopes {}{}", user.userId(), user.tier(), user.scopes(),
+          user.anonymous() ? " (anonymous)" : "");
+    }
+  }
+
+  /** A {@code notice} token_expiring ahead of {@code exp}, and close 1008 when the token expires unrefreshed. */
+  private void scheduleExpiry() {
+    cancelExpiryTimers();
+    long expiresAt = principal.expiresAtMs();
+    if (expiresAt <= 0) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long noticeIn = Math.max(1, expiresAt - gw.auth.expiryNoticeMs() - now);
+    noticeTimer = gw.vertx.setTimer(noticeIn, t -> {
+      noticeTimer = -1;
+      JsonObject data = new JsonObject().put("event", "token_expiring").put("expiresAt", expiresAt)
+          .put("message", "the token expires at " + java.time.Instant.ofEpochMilli(expiresAt)
+              + "; send {\"op\":\"auth\",\"args\":{\"token\":..}} with a fresh one to stay connected");
+      send(new OutboundMessage(Envelope.message(MessageTypes.NOTICE, System.currentTimeMillis()).put("data", data)
+          .encode()));
+    });
+    long closeIn = Math.max(1, expiresAt + gw.auth.leewaySeconds() * 1000 - now);
+    expiryTimer = gw.vertx.setTimer(closeIn, t -> {
+      expiryTimer = -1;
+      log.info("closing connection: token expired");
+      close(MessageTypes.CLOSE_POLICY, "token expired");
+    });
+  }
+
+  private void cancelExpiryTimers() {
+    if (noticeTimer >= 0) {
+      gw.vertx.cancelTimer(noticeTimer);
+      noticeTimer = -1;
+    }
+    if (expiryTimer >= 0) {
+      gw.vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
   }
 
   // ---- delivery -------------------------------------------------------------------------------------------------
@@ -221,8 +377,7 @@ final class Session {
       malformedInWindow = 0;
     }
     if (++malformedInWindow >= gw.malformedLimit) {
-      LOG.info("closing connection {}: {} malformed messages within {} ms", id, malformedInWindow,
-          gw.malformedWindowMs);
+      log.info("closing connection: {} malformed messages within {} ms", malformedInWindow, gw.malformedWindowMs);
       close(MessageTypes.CLOSE_MALFORMED, "repeated malformed messages");
     }
   }
@@ -271,6 +426,11 @@ final class Session {
       gw.vertx.cancelTimer(batchTimer);
       batchTimer = -1;
     }
+    if (authTimer >= 0) {
+      gw.vertx.cancelTimer(authTimer);
+      authTimer = -1;
+    }
+    cancelExpiryTimers();
     batch.clear();
     if (!subscriptions.isEmpty()) {
       JsonArray channels = new JsonArray();
@@ -282,15 +442,19 @@ final class Session {
       gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
           new JsonObject().put("connectionId", id).put("channels", channels));
     }
+    if (registered) {
+      gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_DISCONNECT, new JsonObject().put("connectionId", id));
+    }
     gw.sessions.remove(this);
     gw.counters.connections.decrementAndGet();
-    LOG.debug("connection {} released", id);
+    log.debug("connection released");
   }
 
   JsonObject connectionJson() {
     return new JsonObject()
         .put("connectionId", id).put("transport", transport.name()).put("client", clientName)
         .put("remoteAddress", transport.remoteAddress())
+        .put("user", principal == null ? null : principal.userId())
         .put("connectedAt", connectedAt).put("sent", sent).put("received", received).put("bytesSent", bytesSent)
         .put("batch", batchMs);
   }

@@ -1,7 +1,10 @@
 package io.quotecast.gateway;
 
+import io.quotecast.common.Envelope;
+import io.quotecast.common.MessageTypes;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 final class SockJsTransport implements Transport {
@@ -33,8 +36,18 @@ final class SockJsTransport implements Transport {
     return closed;
   }
 
+  /**
+   * Vert.x's SockJS sessions close every non-WebSocket transport with SockJS's generic {@code c[3000,"Go away!"]},
+   * whatever code is asked for, so the code would be lost. The client is told first, in a {@code notice} with event
+   * {@code closing} carrying the protocol close code and reason (a documented extension clients may ignore).
+   */
   @Override
   public void close(short code, String reason) {
+    if (!closed && code != MessageTypes.CLOSE_NORMAL) {
+      JsonObject data = new JsonObject().put("event", "closing").put("code", code).put("reason", reason);
+      socket.write(Buffer.buffer(Envelope.message(MessageTypes.NOTICE, System.currentTimeMillis())
+          .put("data", data).encode()));
+    }
     closed = true;
     socket.close(code, reason);
   }

@@ -2,8 +2,11 @@ package io.quotecast.monitor;
 
 import io.quotecast.common.Addresses;
 import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.ConfigReport;
 import io.quotecast.common.GatewayCounters;
 import io.quotecast.common.Settings;
+import io.quotecast.common.auth.AuthSettings;
+import io.quotecast.common.auth.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -16,7 +19,8 @@ import java.lang.management.MemoryMXBean;
 
 /**
  * The operations port (9090), never exposed publicly: liveness and readiness for probes and {@code /stats} with this
- * node's gateway counters, subscription statistics, data-source states and JVM figures.
+ * node's gateway counters, subscription statistics, data-source states and JVM figures. Under {@code /admin} (a token
+ * with the {@code admin} scope): the effective configuration with secrets masked, and per-user load.
  */
 public final class MonitorVerticle extends VerticleBase {
   private HttpServer server;
@@ -30,6 +34,11 @@ public final class MonitorVerticle extends VerticleBase {
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/stats").handler(this::stats);
+    AdminAuth admin = new AdminAuth(TokenVerifier.create(vertx, AuthSettings.from(settings)));
+    router.route("/admin/*").handler(admin::handle);
+    JsonObject effective = ConfigReport.masked(config());
+    router.get("/admin/config").handler(ctx -> json(ctx, 200, effective));
+    router.get("/admin/users").handler(this::users);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(settings.getInt(ConfigKeys.MONITOR_PORT), settings.getString(ConfigKeys.MONITOR_HOST));
   }
@@ -67,6 +76,26 @@ public final class MonitorVerticle extends VerticleBase {
           .put("sources", sources.result())
           .put("jvm", jvm));
     });
+  }
+
+  /** Users, connections and subscriptions on this node, as the subscription verticle counts them. */
+  private void users(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_STATS, new JsonObject().put("top", 0))
+        .map(reply -> {
+          JsonObject stats = reply.body();
+          JsonObject load = new JsonObject();
+          for (String field : new String[] {"users", "connections", "anonymousConnections", "totalSubscriptions"}) {
+            load.put(field, stats.getValue(field));
+          }
+          return load;
+        })
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            json(ctx, 200, ar.result());
+          } else {
+            json(ctx, 503, new JsonObject().put("code", "UNAVAILABLE").put("detail", "subscription role not reachable"));
+          }
+        });
   }
 
   private Future<JsonArray> sources() {

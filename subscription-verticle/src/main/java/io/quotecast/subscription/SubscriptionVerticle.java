@@ -8,6 +8,8 @@ import io.quotecast.common.ListingLoader;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
+import io.quotecast.common.auth.Principal;
+import io.quotecast.common.auth.TierLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -21,19 +23,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscription policy on the event bus:
+ * The subscription policy on the event bus. Every request is answered with a reply, never {@code fail}, so that error
+ * extras ({@code limit}, {@code max}, {@code required}..) survive the bus: {@code {"error":{code,message,...extras}}}.
  * <ul>
- *   <li>{@link Addresses#SUBSCRIPTION_CHECK}: {@code {"connectionId","channels","existing","freq"}} ->
- *       {@code {"accepted":[{ch,freq,existing}],"rejected":[{ch,code,message,suggestions?,allowed?}]}}, or
- *       {@code {"error":{code,message,...extras}}} when the whole request fails (a reply, not {@code fail}, so that
- *       extras such as {@code limit}/{@code max} survive the bus).</li>
- *   <li>{@link Addresses#SUBSCRIPTION_RELEASED} (publish): {@code {"connectionId","channels"}} decrements the counts.</li>
+ *   <li>{@link Addresses#SUBSCRIPTION_CONNECT}: {@code {"connectionId","user":Principal}} ->
+ *       {@code {"limits":TierLimits,"user":Principal}}, or {@code {"error":..}} (LIMIT_EXCEEDED
+ *       {@code connectionsPerUser}/{@code subscriptionsPerUser}, BAD_REQUEST). Registers the connection; sent again
+ *       for a registered connection it updates the principal, or moves the connection to another user
+ *       ({@link ConnectionRegistry}). A tier not in the table gets the {@code free} limits.</li>
+ *   <li>{@link Addresses#SUBSCRIPTION_DISCONNECT} (publish): {@code {"connectionId"}} forgets the connection and releases
+ *       every channel still counted for it.</li>
+ *   <li>{@link Addresses#SUBSCRIPTION_CHECK}: {@code {"connectionId","channels","existing"?,"freq"?}} ->
+ *       {@code {"accepted":[{ch,freq,existing}],"rejected":[{ch,code,message,suggestions?,allowed?,required?}]}}; an
+ *       unregistered connection is UNAUTHORIZED. Rules in {@link SubscriptionPolicy}. Accepted new channels are counted
+ *       for the connection and its user at once (a reservation), and in the statistics.</li>
+ *   <li>{@link Addresses#SUBSCRIPTION_RELEASED} (publish): {@code {"connectionId","channels"}} stops counting those of
+ *       the channels that are counted for the connection (idempotent).</li>
  *   <li>{@link Addresses#SUBSCRIPTION_STATS}: optional {@code {"top":n}} ->
- *       {@code {"channels":[{ch,subscribers}],"totalSubscriptions","channelCount"}}.</li>
+ *       {@code {"channels":[{ch,subscribers}],"totalSubscriptions","channelCount","connections","users",
+ *       "anonymousConnections"}}.</li>
  *   <li>{@link Addresses#SYMBOL_SEARCH}: {@code {"q","limit"}} -> {@code {"results":[listing]}};
  *       {@code {"suggest","max"}} -> {@code {"suggestions":["600519.SH 贵州茅台",..]}}.</li>
  * </ul>
- * Statistics are this instance's: they count the checks it answered and every release published.
+ * Connections, per-user totals and statistics are this instance's: deploy one instance per node (per-user limits are
+ * per node). The counts only ever change on this verticle's event loop, in message order.
  */
 public final class SubscriptionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SubscriptionVerticle.class);
@@ -43,6 +56,7 @@ public final class SubscriptionVerticle extends VerticleBase {
 
   private SubscriptionPolicy policy;
   private final SubscriptionStats stats = new SubscriptionStats();
+  private final ConnectionRegistry registry = new ConnectionRegistry();
 
   @Override
   public Future<?> start() {
@@ -63,6 +77,8 @@ public final class SubscriptionVerticle extends VerticleBase {
           log.info("subscription policy ready: {} symbols, limits {}", symbols.size(), limits);
           EventBus bus = vertx.eventBus();
           List<MessageConsumer<?>> consumers = List.of(
+              bus.<Object>consumer(Addresses.SUBSCRIPTION_CONNECT, m -> answer(m, this::connect)),
+              bus.<Object>consumer(Addresses.SUBSCRIPTION_DISCONNECT, this::disconnect),
               bus.<Object>consumer(Addresses.SUBSCRIPTION_CHECK, m -> answer(m, this::check)),
               bus.<Object>consumer(Addresses.SUBSCRIPTION_RELEASED, this::released),
               bus.<Object>consumer(Addresses.SUBSCRIPTION_STATS, m -> answer(m, this::stats)),
@@ -76,22 +92,74 @@ public final class SubscriptionVerticle extends VerticleBase {
     return policy;
   }
 
+  /** The connections and per-user totals (for tests and diagnostics). */
+  ConnectionRegistry registry() {
+    return registry;
+  }
+
+  private JsonObject connect(JsonObject body) {
+    String connectionId = connectionId(body);
+    if (!(body.getValue("user") instanceof JsonObject userJson)) {
+      throw ProtocolException.badRequest("user", "user must be a principal object");
+    }
+    if (!(userJson.getValue("id") instanceof String id) || id.isEmpty()) {
+      throw ProtocolException.badRequest("user.id", "user.id must be a non-empty string");
+    }
+    Principal user;
+    try {
+      user = Principal.fromJson(userJson);
+    } catch (ClassCastException | NullPointerException e) {
+      // a field of the wrong type (tier not a string, scopes not an array..)
+      throw ProtocolException.badRequest("user", "user is not a valid principal: " + e.getMessage());
+    }
+    TierLimits limits = policy.limits().tier(user.tier());
+    if (!policy.limits().knows(user.tier())) {
+      log.warn("connection {}: user {} has unknown tier '{}', applying {}", connectionId, user.userId(), user.tier(),
+          limits.tier());
+    }
+    registry.connect(connectionId, user, limits);
+    return new JsonObject().put("limits", limits.toJson()).put("user", user.toJson());
+  }
+
+  private void disconnect(Message<Object> message) {
+    if (message.body() instanceof JsonObject body && body.getValue("connectionId") instanceof String id) {
+      stats.released(registry.disconnect(id));
+    } else {
+      log.warn("ignoring malformed {} message: {}", Addresses.SUBSCRIPTION_DISCONNECT, message.body());
+    }
+  }
+
   private JsonObject check(JsonObject body) {
-    SubscriptionPolicy.Decision decision = policy.check(body);
-    stats.added(decision.added());
+    String connectionId = connectionId(body);
+    ConnectionRegistry.Connection conn = registry.connection(connectionId);
+    if (conn == null) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "connection is not registered");
+    }
+    SubscriptionPolicy.Decision decision = policy.check(body, new SubscriptionPolicy.Caller(conn.user(),
+        conn.limits(), conn.channels(), registry.userSubscriptions(connectionId)));
+    stats.added(registry.reserve(connectionId, decision.added()));
     return decision.toJson();
   }
 
   private void released(Message<Object> message) {
-    if (message.body() instanceof JsonObject body && body.getValue("channels") instanceof JsonArray channels) {
-      stats.released(channels);
+    if (message.body() instanceof JsonObject body && body.getValue("connectionId") instanceof String id
+        && body.getValue("channels") instanceof JsonArray channels) {
+      stats.released(registry.release(id, channels));
     } else {
       log.warn("ignoring malformed {} message: {}", Addresses.SUBSCRIPTION_RELEASED, message.body());
     }
   }
 
   private JsonObject stats(JsonObject body) {
-    return stats.toJson(intField(body, "top", 0, 0, Integer.MAX_VALUE));
+    return stats.toJson(intField(body, "top", 0, 0, Integer.MAX_VALUE)).mergeIn(registry.toJson());
+  }
+
+  /** The request's {@code connectionId}: a non-empty string, else BAD_REQUEST. */
+  private static String connectionId(JsonObject body) {
+    if (!(body.getValue("connectionId") instanceof String id) || id.isEmpty()) {
+      throw ProtocolException.badRequest("connectionId", "connectionId must be a non-empty string");
+    }
+    return id;
   }
 
   private JsonObject search(JsonObject body) {

@@ -1,0 +1,98 @@
+package io.quotecast.common;
+
+import io.quotecast.common.auth.TierLimits;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What each configuration value may be. {@link ConfigLoader} checks the merged tree once, before anything starts, so
+ * a bad value stops the process with one message naming the key and what it allows, instead of failing later in
+ * whichever verticle reads it first.
+ */
+public final class ConfigRules {
+  private ConfigRules() {}
+
+  private record IntRange(long min, long max) {
+  }
+
+  private static final long MAX_INT = Integer.MAX_VALUE;
+
+  private static final Map<String, IntRange> INTEGERS = Map.ofEntries(
+      Map.entry(ConfigKeys.GATEWAY_PORT, new IntRange(0, 65535)),
+      Map.entry(ConfigKeys.MONITOR_PORT, new IntRange(0, 65535)),
+      Map.entry(ConfigKeys.GATEWAY_INSTANCES, new IntRange(0, 1024)),
+      Map.entry(ConfigKeys.GATEWAY_HEARTBEAT_MS, new IntRange(100, 3_600_000)),
+      Map.entry(ConfigKeys.GATEWAY_IDLE_TIMEOUT_MS, new IntRange(200, 3_600_000)),
+      Map.entry(ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES, new IntRange(256, 64 << 20)),
+      Map.entry(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, new IntRange(1024, 64 << 20)),
+      Map.entry(ConfigKeys.GATEWAY_WRITE_QUEUE_BYTES, new IntRange(1024, 1L << 30)),
+      Map.entry(ConfigKeys.GATEWAY_MALFORMED_LIMIT, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.LIMITS_CONNECTIONS_PER_NODE, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.LIMITS_REQUESTS_PER_SECOND, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.LIMITS_CHANNELS_PER_REQUEST, new IntRange(1, 100_000)),
+      Map.entry(ConfigKeys.SIMULATOR_TICK_MS, new IntRange(1, 60_000)),
+      Map.entry(ConfigKeys.HISTORY_QUOTE, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.HISTORY_TRADE, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.HISTORY_KLINE, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.BACKFILL_DAILY_BARS, new IntRange(0, 100_000)),
+      Map.entry(ConfigKeys.BACKFILL_MINUTE_BARS, new IntRange(0, 100_000)),
+      Map.entry(ConfigKeys.AUTH_LEEWAY_SECONDS, new IntRange(0, 600)),
+      Map.entry(ConfigKeys.AUTH_TIMEOUT_MS, new IntRange(100, 3_600_000)),
+      Map.entry(ConfigKeys.AUTH_EXPIRY_NOTICE_MS, new IntRange(0, 86_400_000)),
+      Map.entry(ConfigKeys.AUTH_DEV_TOKEN_MAX_TTL_SECONDS, new IntRange(1, 365L * 86_400)));
+
+  private static final Map<String, List<String>> CHOICES = Map.of(
+      ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
+      ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES);
+
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** Fails with an {@link IllegalArgumentException} naming the first bad key. */
+  public static void check(JsonObject config) {
+    Settings s = new Settings(config);
+    INTEGERS.forEach((key, range) -> {
+      long v = s.getLong(key);
+      if (v < range.min || v > range.max) {
+        throw new IllegalArgumentException("config key " + key + ": expected an integer from " + range.min + " to "
+            + range.max + ", got " + v);
+      }
+    });
+    CHOICES.forEach((key, allowed) -> {
+      String v = s.getString(key);
+      if (!allowed.contains(v.trim().toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException("config key " + key + ": expected one of " + allowed + ", got '" + v
+            + "'");
+      }
+    });
+    if (!NODE_ID.matcher(s.getString(ConfigKeys.NODE_ID)).matches()) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.NODE_ID
+          + ": expected 1-64 letters, digits, '.', '_' or '-', got '" + s.getString(ConfigKeys.NODE_ID) + "'");
+    }
+    if (s.getLong(ConfigKeys.GATEWAY_IDLE_TIMEOUT_MS) <= s.getLong(ConfigKeys.GATEWAY_HEARTBEAT_MS)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_IDLE_TIMEOUT_MS
+          + ": must be longer than gateway.heartbeatMs (" + s.getLong(ConfigKeys.GATEWAY_HEARTBEAT_MS) + ")");
+    }
+    if (s.getLong(ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES) > s.getLong(ConfigKeys.GATEWAY_MAX_FRAME_BYTES)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES
+          + ": must not exceed gateway.maxFrameBytes (" + s.getLong(ConfigKeys.GATEWAY_MAX_FRAME_BYTES) + ")");
+    }
+    double ups = s.getDouble(ConfigKeys.SIMULATOR_UPDATES_PER_SECOND);
+    if (!(ups > 0 && ups <= 10_000_000)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SIMULATOR_UPDATES_PER_SECOND
+          + ": expected a number above 0 and at most 10000000, got " + ups);
+    }
+    double skew = s.getDouble(ConfigKeys.SIMULATOR_SKEW);
+    if (!(skew >= 0 && skew <= 5)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SIMULATOR_SKEW
+          + ": expected a number from 0 to 5, got " + skew);
+    }
+    s.getLong(ConfigKeys.SIMULATOR_SEED);
+    for (String key : List.of(ConfigKeys.AUTH_ANONYMOUS, ConfigKeys.AUTH_ADMIN_TOKEN, ConfigKeys.AUTH_DEV_TOKENS)) {
+      s.getBoolean(key);
+    }
+    TierLimits.table(s);
+  }
+}
