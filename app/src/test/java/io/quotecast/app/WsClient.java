@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -41,6 +44,11 @@ final class WsClient implements AutoCloseable {
   }
 
   static WsClient connect(Vertx vertx, int port, String uri) {
+    return connect(vertx, port, uri, null);
+  }
+
+  /** Connects with extra handshake {@code headers} (e.g. {@code Authorization}, {@code Origin}); may be null. */
+  static WsClient connect(Vertx vertx, int port, String uri, MultiMap headers) {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
     ClientWebSocket ws = client.webSocket();
@@ -49,13 +57,64 @@ final class WsClient implements AutoCloseable {
     ws.closeHandler(v -> c.onClose());
     ws.exceptionHandler(t -> { });
     try {
-      QuotecastServer.await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)),
-          QuotecastServer.TIMEOUT_S);
+      QuotecastServer.await(ws.connect(connectOptions(port, uri, headers)), QuotecastServer.TIMEOUT_S);
     } catch (AssertionError e) {
       client.close();
       throw e;
     }
     return c;
+  }
+
+  /** Connects with extra handshake {@code headers} and waits for the welcome. */
+  static WsClient open(Vertx vertx, int port, String uri, MultiMap headers) {
+    WsClient c = connect(vertx, port, uri, headers);
+    c.welcome();
+    return c;
+  }
+
+  private static WebSocketConnectOptions connectOptions(int port, String uri, MultiMap headers) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+    if (headers != null) {
+      headers.forEach(options::addHeader);
+    }
+    return options;
+  }
+
+  /** Handshake headers with {@code Authorization: Bearer token}. */
+  static MultiMap bearer(String token) {
+    return MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
+  }
+
+  /** Handshake headers with {@code Origin: origin}. */
+  static MultiMap origin(String origin) {
+    return MultiMap.caseInsensitiveMultiMap().add("Origin", origin);
+  }
+
+  /**
+   * Tries a WebSocket handshake and reports its outcome: 101 when the server upgraded (the connection is closed at
+   * once), otherwise the HTTP status of the refusal.
+   */
+  static int handshakeStatus(Vertx vertx, int port, String uri, MultiMap headers) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      ClientWebSocket ws = client.webSocket();
+      ws.exceptionHandler(t -> { });
+      Future<Integer> outcome = ws.connect(connectOptions(port, uri, headers))
+          .map(socket -> 101)
+          .recover(failure -> failure instanceof UpgradeRejectedException rejected
+              ? Future.succeededFuture(rejected.getStatus()) : Future.failedFuture(failure));
+      int status = QuotecastServer.await(outcome, QuotecastServer.TIMEOUT_S);
+      if (status == 101) {
+        try {
+          QuotecastServer.await(ws.close(), 5);
+        } catch (AssertionError ignored) {
+          // the server may have closed it already
+        }
+      }
+      return status;
+    } finally {
+      client.close();
+    }
   }
 
   /** Connects and waits for the welcome; returns the client. */
