@@ -1,0 +1,65 @@
+package io.quotecast.app;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quotecast.common.ConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A node refuses to start on a bad configuration, with a message naming the key, before anything listens. */
+class StartupConfigTest {
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static String failure(Consumer<JsonObject> change) throws Exception {
+    JsonObject config = ConfigLoader.load(vertx, null).toCompletionStage().toCompletableFuture().get(10,
+        TimeUnit.SECONDS);
+    change.accept(config);
+    Future<?> deployed = Quotecast.deploy(vertx, config, EnumSet.allOf(Role.class));
+    assertTrue(deployed.failed(), "deploy must fail at once, before starting anything");
+    assertNotNull(deployed.cause().getMessage());
+    return deployed.cause().getMessage();
+  }
+
+  @Test
+  void tokensRequiredButNoKeyToCheckThem() throws Exception {
+    String message = failure(c -> c.getJsonObject("auth").put("anonymous", false).put("adminToken", false)
+        .put("devTokens", false));
+    assertTrue(message.contains("auth.anonymous") && message.contains("auth.hmacSecret"), message);
+  }
+
+  @Test
+  void badLogLevel() throws Exception {
+    String message = failure(c -> c.getJsonObject("log").put("level", "LOUD"));
+    assertTrue(message.contains("log.level") && message.contains("INFO") && message.contains("LOUD"), message);
+  }
+
+  @Test
+  void badTierValue() throws Exception {
+    String message = failure(c -> c.getJsonObject("tiers").getJsonObject("standard").put("connectionsPerUser", 0));
+    assertTrue(message.contains("tiers.standard.connectionsPerUser") && message.contains("from 1"), message);
+  }
+
+  @Test
+  void missingPublicKeyFile() throws Exception {
+    String message = failure(c -> c.getJsonObject("auth").put("publicKeyFile", "/nonexistent/key.pem"));
+    assertTrue(message.contains("auth.publicKeyFile") && message.contains("/nonexistent/key.pem"), message);
+  }
+}
