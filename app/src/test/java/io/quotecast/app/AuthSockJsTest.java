@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,147 +44,9 @@ class AuthSockJsTest {
 
   /** A SockJS session over the WebSocket transport; {@code query} like {@code "?token=..."} or "". */
   private SockJsClient connect(String query, MultiMap headers) {
-    SockJsClient c = new SockJsClient(query, headers);
+    SockJsClient c = SockJsClient.connect(server.vertx, server.port, query, headers);
     clients.add(c);
     return c;
-  }
-
-  static final class SockJsClient {
-    private final Object lock = new Object();
-    private final List<String> frames = new ArrayList<>();
-    private final List<JsonObject> messages = new ArrayList<>();
-    private final WebSocketClient client;
-    private final ClientWebSocket ws;
-    private int ids;
-    private volatile Integer sockJsCloseCode;
-    private volatile boolean closed;
-
-    SockJsClient(String query, MultiMap headers) {
-      client = server.vertx.createWebSocketClient();
-      ws = client.webSocket();
-      ws.textMessageHandler(this::onFrame);
-      ws.closeHandler(v -> {
-        closed = true;
-        synchronized (lock) {
-          lock.notifyAll();
-        }
-      });
-      ws.exceptionHandler(t -> { });
-      String session = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port)
-          .setURI("/sockjs/000/" + session + "/websocket" + query);
-      if (headers != null) {
-        headers.forEach(options::addHeader);
-      }
-      try {
-        QuotecastServer.await(ws.connect(options), QuotecastServer.TIMEOUT_S);
-      } catch (AssertionError e) {
-        client.close();
-        throw e;
-      }
-    }
-
-    private void onFrame(String text) {
-      synchronized (lock) {
-        frames.add(text);
-        if (text.startsWith("a")) {
-          for (Object o : new JsonArray(text.substring(1))) {
-            messages.add(new JsonObject((String) o));
-          }
-        } else if (text.startsWith("c")) {
-          sockJsCloseCode = new JsonArray(text.substring(1)).getInteger(0);
-        }
-        lock.notifyAll();
-      }
-    }
-
-    JsonObject waitFor(Predicate<JsonObject> p) {
-      long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
-      synchronized (lock) {
-        while (true) {
-          for (JsonObject m : messages) {
-            if (p.test(m)) {
-              return m;
-            }
-          }
-          long left = deadline - System.currentTimeMillis();
-          if (left <= 0) {
-            fail("no matching SockJS message; frames: " + frames);
-          }
-          try {
-            lock.wait(left);
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-        }
-      }
-    }
-
-    JsonObject welcome() {
-      JsonObject w = waitFor(m -> "welcome".equals(m.getString("type")));
-      synchronized (lock) {
-        assertEquals("welcome", messages.get(0).getString("type"), "welcome first: " + frames);
-      }
-      return w;
-    }
-
-    JsonObject request(String op, JsonObject args) {
-      String id = "s" + (++ids);
-      JsonObject req = new JsonObject().put("op", op).put("id", id);
-      if (args != null) {
-        req.put("args", args);
-      }
-      QuotecastServer.await(ws.writeTextMessage(new JsonArray().add(req.encode()).encode()),
-          QuotecastServer.TIMEOUT_S);
-      return waitFor(m -> id.equals(m.getValue("id")));
-    }
-
-    /** Waits for the SockJS close frame (or the WebSocket closing) and returns the SockJS close code, or -1. */
-    int awaitClose(long timeoutMs) {
-      long deadline = System.currentTimeMillis() + timeoutMs;
-      synchronized (lock) {
-        while (sockJsCloseCode == null && !closed) {
-          long left = deadline - System.currentTimeMillis();
-          if (left <= 0) {
-            fail("not closed within " + timeoutMs + " ms; frames: " + frames);
-          }
-          try {
-            lock.wait(left);
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-        }
-      }
-      return sockJsCloseCode == null ? -1 : sockJsCloseCode;
-    }
-
-    boolean isClosed() {
-      return closed || sockJsCloseCode != null;
-    }
-
-    List<JsonObject> messages() {
-      synchronized (lock) {
-        return new ArrayList<>(messages);
-      }
-    }
-
-    String frames() {
-      synchronized (lock) {
-        return frames.toString();
-      }
-    }
-
-    void close() {
-      try {
-        if (!closed) {
-          QuotecastServer.await(ws.close(), 5);
-        }
-      } catch (AssertionError | RuntimeException ignored) {
-        // already closed
-      } finally {
-        client.close();
-      }
-    }
   }
 
   private static JsonObject subscribeArgs(String... channels) {
