@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.Settings;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the log levels of the config to logback: {@code log.level} sets the root level, {@code log.levels} sets
- * per-logger overrides ({@code "io.quotecast.gateway=DEBUG,io.netty=WARN"}, or a YAML map of logger to level).
+ * per-logger overrides ({@code "io.quotecast.gateway=DEBUG,io.netty=WARN"}).
  * {@code logback.xml} sets the level used while booting (INFO, or {@code QUOTECAST_LOG_LEVEL}).
  */
 public final class LogLevels {
@@ -66,17 +65,6 @@ public final class LogLevels {
     Map<String, Level> out = new LinkedHashMap<>();
     Object v = settings.get(ConfigKeys.LOG_LEVELS);
     if (v == null) {
-      return out;
-    }
-    if (v instanceof JsonObject map) {
-      for (Map.Entry<String, Object> e : map) {
-        String name = e.getKey().trim();
-        Level level = e.getValue() == null ? null : parseLevel(e.getValue().toString());
-        if (name.isEmpty() || level == null) {
-          throw badEntry(e.getKey() + "=" + e.getValue());
-        }
-        out.put(name, level);
-      }
       return out;
     }
     for (String entry : v.toString().split(",")) {

@@ -57,6 +57,7 @@ public final class Main {
           JsonObject config = Quotecast.prepare(loaded);
           Quotecast.validate(config);
           LogLevels.apply(new Settings(config));
+          warnAboutDevTokens(AuthSettings.from(new Settings(config)));
           LOG.info("effective configuration (profile {}): {}", config.getString(ConfigKeys.PROFILE),
               ConfigReport.masked(config).encode());
           return config;
@@ -108,11 +109,20 @@ public final class Main {
     if (!auth.adminToken()) {
       return;
     }
-    String token = new TokenIssuer(auth.signingSecret()).issue("admin", TierLimits.PRO,
+    String token = TokenIssuer.local(auth).issue("admin", TierLimits.PRO,
         List.of(Scopes.ADMIN, Scopes.QUOTE, Scopes.TRADE, Scopes.KLINE), ADMIN_TOKEN_TTL_SECONDS);
     LOG.info("Admin token (valid {} h; profile dev only): {}", ADMIN_TOKEN_TTL_SECONDS / 3600, token);
     LOG.info("  e.g. curl -H 'Authorization: Bearer {}' http://{}:{}/admin/config", token, host,
         s.getInt(ConfigKeys.MONITOR_PORT));
+  }
+
+  /** Dev tokens next to real keys usually mean a production node left on the default profile. */
+  private static void warnAboutDevTokens(AuthSettings auth) {
+    boolean realKeys = !auth.hmacSecret().isEmpty() || !auth.publicKeyFile().isEmpty() || !auth.jwksFile().isEmpty();
+    if (auth.devTokens() && realKeys) {
+      LOG.warn("auth.devTokens is on (profile dev) while real token keys are configured: anyone who reaches the "
+          + "public port can mint tokens for any user of this node. Use --profile cluster for real deployments.");
+    }
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -28,14 +28,14 @@ public final class Quotecast {
   private Quotecast() {}
 
   /**
-   * The config the verticles get: when the admin token or dev tokens must be signed and no {@code auth.hmacSecret} is
-   * set, a random per-process secret ({@code auth.localSecret}) is added, so those tokens work in this process only.
+   * The config the verticles get: when the admin token or dev tokens must be signed, a random per-process secret
+   * ({@code auth.localSecret}) is added and signs them, so they work in this process only — never the shared
+   * {@code auth.hmacSecret}, which other services accept too.
    */
   public static JsonObject prepare(JsonObject config) {
     Settings settings = new Settings(config);
     boolean signs = settings.getBoolean(ConfigKeys.AUTH_ADMIN_TOKEN) || settings.getBoolean(ConfigKeys.AUTH_DEV_TOKENS);
-    if (!signs || !settings.getString(ConfigKeys.AUTH_HMAC_SECRET).isEmpty()
-        || settings.get(ConfigKeys.AUTH_LOCAL_SECRET) != null) {
+    if (!signs || settings.get(ConfigKeys.AUTH_LOCAL_SECRET) != null) {
       return config;
     }
     byte[] secret = new byte[32];

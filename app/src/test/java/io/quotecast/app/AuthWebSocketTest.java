@@ -379,6 +379,22 @@ class AuthWebSocketTest {
     assertEquals("pro", c.ok("list").getJsonObject("limits").getString("tier"), "list shows the new limits");
   }
 
+  @Test
+  void refreshToALowerTierSlowsWhatIsAlreadyFlowing() {
+    WsClient c = openWithBearer(TestTokens.token("petra").tier("pro").scopes("md:quote").build());
+    assertEquals("realtime", freq(c.ok("subscribe", args("channels", List.of(QUOTE)))));
+    JsonObject auth = c.ok("auth", args("token", TestTokens.token("petra").tier("free").scopes("md:quote").build()));
+    assertEquals(new JsonArray().add(new JsonObject().put("ch", QUOTE).put("freq", "1s")),
+        auth.getJsonArray("updated"), auth::encode);
+    JsonObject listed = c.ok("list").getJsonArray("subscriptions").getJsonObject(0);
+    assertEquals("1s", listed.getString("freq"), listed::encode);
+    // Delivery follows: at most one quote per second from now on (with one second of slack for the period edges).
+    int before = c.channel(QUOTE).size();
+    QuotecastServer.sleep(2500);
+    int during = c.channel(QUOTE).size() - before;
+    assertTrue(during <= 4, "a free-tier subscription is delivered at 1s, got " + during + " quotes in 2.5 s");
+  }
+
   static String freq(JsonObject subscribeResult) {
     return subscribeResult.getJsonArray("subscribed").getJsonObject(0).getString("freq");
   }

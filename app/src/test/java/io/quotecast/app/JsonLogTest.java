@@ -229,10 +229,10 @@ class JsonLogTest {
   }
 
   @Test
-  void applyAcceptsAMapOfOverridesAndBlankOverrides() {
-    String a = "io.quotecast.test.levels.map";
+  void applyAcceptsASingleOverrideAndBlankOverrides() {
+    String a = "io.quotecast.test.levels.single";
     save(org.slf4j.Logger.ROOT_LOGGER_NAME, a);
-    LogLevels.apply(logSettings("WARN", new JsonObject().put(a, "ERROR")));
+    LogLevels.apply(logSettings("WARN", a + "=ERROR"));
     assertEquals(Level.WARN, context().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
     assertEquals(Level.ERROR, context().getLogger(a).getLevel());
     LogLevels.apply(logSettings("INFO", ""));

@@ -111,6 +111,24 @@ class OriginTest {
     assertEquals(101, handshake(server, "/sockjs/000/abcd5678/websocket", ALLOWED));
   }
 
+  /**
+   * JSONP and htmlfile sessions are script/iframe GETs that browsers send without Origin, so they would slip past the
+   * check: those transports are off. The xhr transports, which carry Origin, still work.
+   */
+  @Test
+  void transportsWithoutOriginAreOff() {
+    for (String transport : new String[] {"jsonp?c=cb", "htmlfile?c=cb"}) {
+      HttpResponse<Buffer> r = QuotecastServer.await(
+          server.http.get("/sockjs/000/nohdr001/" + transport).send(), QuotecastServer.TIMEOUT_S);
+      assertTrue(r.statusCode() >= 400, () -> transport + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    HttpResponse<Buffer> xhr = QuotecastServer.await(
+        server.http.post("/sockjs/000/nohdr002/xhr").putHeader("Origin", sameOrigin(server)).send(),
+        QuotecastServer.TIMEOUT_S);
+    assertEquals(200, xhr.statusCode(), xhr::bodyAsString);
+    assertTrue(xhr.bodyAsString().startsWith("o"), "an xhr session opens: " + xhr.bodyAsString());
+  }
+
   /** gateway.allowedOrigins = "*": any origin. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)

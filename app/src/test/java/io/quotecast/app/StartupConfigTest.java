@@ -1,9 +1,17 @@
 package io.quotecast.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quotecast.common.ConfigLoader;
+import io.quotecast.common.ProtocolException;
+import io.quotecast.common.Settings;
+import io.quotecast.common.auth.AuthSettings;
+import io.quotecast.common.auth.TokenIssuer;
+import io.quotecast.common.auth.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +44,26 @@ class StartupConfigTest {
     assertTrue(deployed.failed(), "deploy must fail at once, before starting anything");
     assertNotNull(deployed.cause().getMessage());
     return deployed.cause().getMessage();
+  }
+
+  @Test
+  void devAndAdminTokensAreNeverSignedWithTheSharedSecret() throws Exception {
+    JsonObject config = ConfigLoader.load(vertx, null).toCompletionStage().toCompletableFuture().get(10,
+        TimeUnit.SECONDS);
+    config.getJsonObject("auth").put("hmacSecret", TestTokens.SECRET).put("devTokens", true);
+    AuthSettings auth = AuthSettings.from(new Settings(Quotecast.prepare(config)));
+    assertNotNull(auth.signingSecret(), "a per-process secret signs dev and admin tokens");
+    assertNotEquals(TestTokens.SECRET, auth.signingSecret());
+    String devToken = TokenIssuer.local(auth).issue("mallory", "pro", java.util.List.of("md:quote"), 60);
+    TokenVerifier sharedOnly = TokenVerifier.create(vertx, AuthSettings.from(new Settings(config)));
+    assertThrows(ProtocolException.class, () -> sharedOnly.verifyNow(devToken),
+        "a service that only knows the shared secret refuses this process's dev tokens");
+
+    config.getJsonObject("auth").put("issuer", "https://issuer.example").put("audience", "quotecast");
+    AuthSettings checked = AuthSettings.from(new Settings(Quotecast.prepare(config)));
+    String withClaims = TokenIssuer.local(checked).issue("mallory", "pro", java.util.List.of("md:quote"), 60);
+    assertEquals("mallory", TokenVerifier.create(vertx, checked).verifyNow(withClaims).userId(),
+        "local tokens carry the configured iss and aud, so the verifier's checks accept them");
   }
 
   @Test

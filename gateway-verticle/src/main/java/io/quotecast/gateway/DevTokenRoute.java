@@ -31,7 +31,7 @@ final class DevTokenRoute {
 
   DevTokenRoute(Gateway gw) {
     this.gw = gw;
-    this.issuer = new TokenIssuer(gw.auth.signingSecret());
+    this.issuer = TokenIssuer.local(gw.auth);
   }
 
   void mount(Router router) {

@@ -55,9 +55,13 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/ws").handler(this::checkOrigin);
     router.route("/sockjs/*").handler(this::checkOrigin);
     router.route("/ws").handler(this::upgrade);
+    // JSONP and htmlfile load as <script>/<iframe> GETs that browsers send without an Origin header, so a foreign page
+    // could open sessions past the origin check; the remaining transports (websocket, xhr, eventsource) carry Origin.
     SockJSHandler sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions()
         .setHeartbeatInterval(Math.max(1000, gw.heartbeatMs))
-        .setSessionTimeout(Math.max(5000, gw.idleTimeoutMs)));
+        .setSessionTimeout(Math.max(5000, gw.idleTimeoutMs))
+        .addDisabledTransport(io.vertx.ext.web.handler.sockjs.Transport.JSON_P.name())
+        .addDisabledTransport(io.vertx.ext.web.handler.sockjs.Transport.HTML_FILE.name()));
     // SockJS's HTTP transports (xhr_send) POST the client's messages: they need the body, bounded like a frame.
     router.post("/sockjs/*").handler(BodyHandler.create().setBodyLimit(gw.maxMessageBytes * 2L));
     router.route("/sockjs/*").subRouter(sockJs.socketHandler(this::sockJsOpened));

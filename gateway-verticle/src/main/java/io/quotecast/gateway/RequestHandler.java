@@ -112,17 +112,46 @@ final class RequestHandler {
     if (freq != null) {
       check.put("freq", freq);
     }
-    Future<Void> registered = session.registered ? Future.succeededFuture() : session.register(session.principal);
-    return registered.compose(v -> gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHECK, check))
-        .recover(failure -> Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
-            "subscription service unavailable: " + failure.getMessage(), new JsonObject().put("retryAfterMs", 1000))))
+    return check(check, true).compose(body -> accept(requestId, body.getJsonArray("accepted"),
+        body.getJsonArray("rejected"), snapshot));
+  }
+
+  /**
+   * Asks the subscription verticle, registering the connection first when it is not counted yet (the subscription
+   * role was down at connect, or restarted and forgot it: then it answers UNAUTHORIZED "not registered", and the
+   * check is retried once after registering).
+   */
+  private Future<JsonObject> check(JsonObject check, boolean mayRetry) {
+    Future<Void> registered = session.registered ? Future.succeededFuture()
+        : session.register(session.principal).recover(this::closeIfOverUserLimit);
+    return registered
+        .compose(v -> gw.vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_CHECK, check)
+            .recover(failure -> Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+                "subscription service unavailable: " + failure.getMessage(),
+                new JsonObject().put("retryAfterMs", 1000)))))
         .compose(reply -> {
           JsonObject body = reply.body();
-          if (body.containsKey("error")) {
-            return Future.failedFuture(ProtocolException.fromJson(body.getJsonObject("error")));
+          if (!body.containsKey("error")) {
+            return Future.succeededFuture(body);
           }
-          return accept(requestId, body.getJsonArray("accepted"), body.getJsonArray("rejected"), snapshot);
+          ProtocolException error = ProtocolException.fromJson(body.getJsonObject("error"));
+          if (mayRetry && error.code() == ErrorCode.UNAUTHORIZED) {
+            session.registered = false;
+            return check(check, false);
+          }
+          return Future.failedFuture(error);
         });
+  }
+
+  /**
+   * A connection that the subscription verticle refuses to count for its user (connectionsPerUser) is closed with
+   * 4029 once the request's error reply is out, as it would have been at connect.
+   */
+  private Future<Void> closeIfOverUserLimit(Throwable failure) {
+    if (failure instanceof ProtocolException pe && pe.code() == ErrorCode.LIMIT_EXCEEDED) {
+      gw.vertx.runOnContext(v -> session.close(MessageTypes.CLOSE_RATE_LIMITED, pe.getMessage()));
+    }
+    return Future.failedFuture(failure);
   }
 
   private Future<Void> accept(String requestId, JsonArray accepted, JsonArray rejected, boolean snapshot) {
@@ -327,7 +356,7 @@ final class RequestHandler {
   /**
    * Authenticates an open connection, or refreshes its token. The new token must be for the same user, unless the
    * connection was anonymous or unauthenticated. Subscriptions whose scope the new token lacks are dropped and listed
-   * in {@code revoked}; the new tier's limits apply to later requests.
+   * in {@code revoked}; those faster than a lower new tier's minFreq are slowed to it and listed in {@code updated}.
    */
   private Future<Void> auth(ClientRequest request, RequestArgs args) {
     String token = args.string("token");
@@ -346,13 +375,29 @@ final class RequestHandler {
       session.log.request(Level.INFO, request.id(), "auth refused: token for another user");
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for a different user than this connection");
     }
-    return session.register(user).map(v -> {
+    Future<Void> registered = session.register(user).recover(failure -> {
+      if (failure instanceof ProtocolException pe && pe.code() == ErrorCode.UNAVAILABLE) {
+        session.adoptUncounted(user); // as at connect: serve now, count when the subscription role answers
+        return Future.succeededFuture();
+      }
+      // Over connectionsPerUser: an unauthenticated connection has nothing to keep, so it closes (4029); an open
+      // one keeps its current user.
+      return current == null ? closeIfOverUserLimit(failure) : Future.failedFuture(failure);
+    });
+    return registered.map(v -> {
+      long now = System.currentTimeMillis();
       JsonArray revoked = new JsonArray();
+      JsonArray updated = new JsonArray();
       for (Subscription sub : new ArrayList<>(session.subscriptions.values())) {
         if (!user.hasScope(Scopes.forType(sub.key.type()))) {
           session.subscriptions.remove(sub.key.toString());
           detach(sub);
           revoked.add(sub.key.toString());
+        } else if (sub.freq.atLeast(session.tier.minFreq()) != sub.freq) {
+          // A lower tier applies to what is already flowing, not only to later requests.
+          Freq slower = sub.freq.atLeast(session.tier.minFreq());
+          gw.feeds.get(sub.key).changeFreq(sub, slower, now);
+          updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", slower.wire()));
         }
       }
       if (!revoked.isEmpty()) {
@@ -360,7 +405,7 @@ final class RequestHandler {
             new JsonObject().put("connectionId", session.id).put("channels", revoked.copy()));
       }
       session.reply(request.id(), new JsonObject().put("user", user.toJson()).put("limits", gw.limits(session.tier))
-          .put("revoked", revoked));
+          .put("revoked", revoked).put("updated", updated));
       return null;
     });
   }

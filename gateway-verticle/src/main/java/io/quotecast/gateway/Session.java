@@ -122,8 +122,7 @@ final class Session {
         welcome();
       } else if (done.cause() instanceof ProtocolException down && down.code() == ErrorCode.UNAVAILABLE) {
         // The subscription role is not up (yet): serve the connection; subscribe registers it again.
-        log.warn("subscription service unavailable; connection not yet counted for its user");
-        adopt(initial);
+        adoptUncounted(initial);
         welcome();
       } else if (done.cause() instanceof ProtocolException refused) {
         log.info("refused connection: {}", refused.getMessage());
@@ -185,6 +184,13 @@ final class Session {
           adopt(user);
           return Future.<Void>succeededFuture();
         });
+  }
+
+  /** Serves {@code user} while the subscription role cannot count the connection; subscribe registers it later. */
+  void adoptUncounted(Principal user) {
+    log.warn("subscription service unavailable; connection not yet counted for its user");
+    registered = false;
+    adopt(user);
   }
 
   private void adopt(Principal user) {
@@ -442,9 +448,8 @@ final class Session {
       gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
           new JsonObject().put("connectionId", id).put("channels", channels));
     }
-    if (registered) {
-      gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_DISCONNECT, new JsonObject().put("connectionId", id));
-    }
+    // Always, not only when registered: a connect request that timed out here may still have been counted there.
+    gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_DISCONNECT, new JsonObject().put("connectionId", id));
     gw.sessions.remove(this);
     gw.counters.connections.decrementAndGet();
     log.debug("connection released");

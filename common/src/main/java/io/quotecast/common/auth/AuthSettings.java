@@ -69,11 +69,12 @@ public record AuthSettings(boolean anonymous, Set<String> anonymousScopes, Strin
     return !hmacSecret.isEmpty() || !publicKeyFile.isEmpty() || !jwksFile.isEmpty() || !localSecret.isEmpty();
   }
 
-  /** The HS256 secret {@link TokenIssuer} signs with: {@code hmacSecret}, else {@code localSecret}, else null. */
+  /**
+   * The HS256 secret {@link TokenIssuer} signs dev and admin tokens with: the per-process {@code localSecret}, never
+   * {@code hmacSecret}. Signing with the shared secret would let anyone who reaches the dev-token route mint tokens the
+   * real issuer's other services accept too; a local secret keeps such tokens valid in this process only.
+   */
   public String signingSecret() {
-    if (!hmacSecret.isEmpty()) {
-      return hmacSecret;
-    }
     return localSecret.isEmpty() ? null : localSecret;
   }
 

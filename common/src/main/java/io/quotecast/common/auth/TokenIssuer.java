@@ -24,9 +24,22 @@ public final class TokenIssuer {
 
   private final SecretKeySpec key;
   private final Clock clock;
+  private String issuer = "";
+  private String audience = "";
 
   public TokenIssuer(String secret) {
     this(secret, Clock.systemUTC());
+  }
+
+  /**
+   * The issuer of this process's dev and admin tokens: signed with the per-process secret and carrying the
+   * configured {@code iss}/{@code aud}, so the verifier's issuer and audience checks accept them.
+   */
+  public static TokenIssuer local(AuthSettings auth) {
+    TokenIssuer issuer = new TokenIssuer(auth.signingSecret());
+    issuer.issuer = auth.issuer();
+    issuer.audience = auth.audience();
+    return issuer;
   }
 
   TokenIssuer(String secret, Clock clock) {
@@ -57,6 +70,12 @@ public final class TokenIssuer {
     JsonObject claims = new JsonObject().put("sub", subject).put("tier", tier)
         .put("scopes", new JsonArray(new ArrayList<>(new LinkedHashSet<>(scopes))))
         .put("iat", now).put("exp", Math.addExact(now, ttlSeconds));
+    if (!issuer.isEmpty()) {
+      claims.put("iss", issuer);
+    }
+    if (!audience.isEmpty()) {
+      claims.put("aud", audience);
+    }
     String input = HEADER + "." + B64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     return input + "." + B64.encodeToString(hmac(input));
   }

@@ -58,9 +58,9 @@ class AuthSettingsTest {
 
   @Test
   void keysAndSigningSecret() throws IOException {
-    assertEquals("h", auth("hmacSecret", "h").signingSecret());
+    assertNull(auth("hmacSecret", "h").signingSecret(), "the shared secret never signs local tokens");
     assertTrue(auth("hmacSecret", "h").hasVerificationKey());
-    assertEquals("h", auth("hmacSecret", "h", "localSecret", "l").signingSecret());
+    assertEquals("l", auth("hmacSecret", "h", "localSecret", "l").signingSecret());
     assertEquals("l", auth("localSecret", "l").signingSecret());
     assertTrue(auth("localSecret", "l").hasVerificationKey());
     Path pem = Files.writeString(dir.resolve("k.pem"), "x");
