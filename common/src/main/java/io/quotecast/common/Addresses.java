@@ -35,8 +35,31 @@ public final class Addresses {
   /** Request: one gateway instance's counters (connections, subscriptions, feeds, consumers). */
   public static final String GATEWAY_STATS = "gateway.stats";
 
-  /** Local map: channel key -> latest {@link Publication} (the snapshot cache). */
+  /**
+   * Requests about one symbol, answered only by the quote node that owns the symbol's bucket
+   * ({@link io.quotecast.common.cluster.QuoteRoute}): {@code quote.bucket.<n>} with header {@code action}.
+   */
+  public static final String QUOTE_BUCKET_PREFIX = "quote.bucket.";
+
+  /**
+   * Cluster-wide map (a Hazelcast map when clustered, a local async map otherwise): channel key -> latest publication
+   * in {@link PublicationCodec} wire form, written behind by the owning quote node; a node taking a bucket over
+   * continues from it.
+   */
   public static final String SNAPSHOT_MAP = "quotecast.snapshots";
+  /** Cluster-wide map: bucket number (String) -> node id of the quote node producing it. Changed only by CAS. */
+  public static final String OWNER_MAP = "quotecast.owners";
+  /** Cluster-wide map: node id -> {@code {node, since}} for every node running the quote role. */
+  public static final String QUOTE_NODES_MAP = "quotecast.quote.nodes";
+  /** Cluster-wide map: node id -> {@link io.quotecast.common.cluster.GatewayLoad} JSON, refreshed every second. */
+  public static final String GATEWAY_LOAD_MAP = "quotecast.gateways";
+  /**
+   * Cluster-wide map: node id -> that node's subscription usage
+   * {@code {users: {user: {connections, subscriptions}}, channels: {ch: subscribers}, connections, updatedAt}}.
+   */
+  public static final String USAGE_MAP = "quotecast.usage";
+  /** Local map: this node's state flags ({@link io.quotecast.common.cluster.NodeState}). */
+  public static final String NODE_STATE_MAP = "quotecast.node";
   /** Local map: gateway-wide counters shared by all gateway instances of a node. */
   public static final String GATEWAY_COUNTERS = "quotecast.gateway.counters";
 }

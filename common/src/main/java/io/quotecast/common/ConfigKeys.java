@@ -22,6 +22,46 @@ public final class ConfigKeys {
   public static final String GATEWAY_MALFORMED_LIMIT = "gateway.malformedLimit";
   public static final String GATEWAY_MALFORMED_WINDOW_MS = "gateway.malformedWindowMs";
   public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";
+  /** The WebSocket URL clients reach this node's gateway at (endpoints list, 1013/503 answers); empty = derived. */
+  public static final String GATEWAY_PUBLIC_URL = "gateway.publicUrl";
+
+  /** Join a Hazelcast cluster ({@code --cluster} sets it; the cluster profile too). */
+  public static final String CLUSTER_ENABLED = "cluster.enabled";
+  /** Hazelcast XML; empty = {@code cluster.xml} in the working directory if present, else the one in the jar. */
+  public static final String CLUSTER_CONFIG = "cluster.config";
+  /** {@code tcp} (member list) or {@code kubernetes} (DNS lookup of a headless service). */
+  public static final String CLUSTER_DISCOVERY = "cluster.discovery";
+  /** Address Hazelcast binds and advertises, and the default event-bus host. */
+  public static final String CLUSTER_HOST = "cluster.host";
+  /** Hazelcast member port (auto-increments when taken). */
+  public static final String CLUSTER_PORT = "cluster.port";
+  /** TCP-IP discovery: comma-separated members, {@code host} or {@code host:port}. */
+  public static final String CLUSTER_MEMBERS = "cluster.members";
+  /** Kubernetes discovery: DNS name of the headless service. */
+  public static final String CLUSTER_KUBERNETES_SERVICE_DNS = "cluster.kubernetesServiceDns";
+  /** Seconds without a heartbeat before Hazelcast declares a member dead (bounds failover). */
+  public static final String CLUSTER_MEMBER_TIMEOUT_SECONDS = "cluster.memberTimeoutSeconds";
+  public static final String CLUSTER_EVENT_BUS_HOST = "cluster.eventBusHost";
+  public static final String CLUSTER_EVENT_BUS_PORT = "cluster.eventBusPort";
+  public static final String CLUSTER_EVENT_BUS_PUBLIC_HOST = "cluster.eventBusPublicHost";
+  /** Symbols are owned in this many buckets; every node of a cluster must agree. */
+  public static final String CLUSTER_BUCKETS = "cluster.buckets";
+  /** How often a quote node re-checks bucket ownership against the member list. */
+  public static final String CLUSTER_RECONCILE_MS = "cluster.reconcileMs";
+  /** How often a quote node copies its latest snapshots into the cluster map (failover restarts from them). */
+  public static final String CLUSTER_SNAPSHOT_FLUSH_MS = "cluster.snapshotFlushMs";
+  /** How often each gateway node publishes its load. */
+  public static final String CLUSTER_LOAD_INTERVAL_MS = "cluster.loadIntervalMs";
+  /** A node with more than (1 + threshold) x the average connections asks the excess to move. 0 = never. */
+  public static final String CLUSTER_REBALANCE_THRESHOLD = "cluster.rebalanceThreshold";
+  /** At most this many rebalance notices per second per node. */
+  public static final String CLUSTER_REBALANCE_PER_SECOND = "cluster.rebalancePerSecond";
+  /** Notified clients are closed (1001) at a random time within this window, so they do not reconnect at once. */
+  public static final String CLUSTER_REBALANCE_SPREAD_MS = "cluster.rebalanceSpreadMs";
+  /** Nodes with fewer connections than this never rebalance. */
+  public static final String CLUSTER_REBALANCE_MIN_CONNECTIONS = "cluster.rebalanceMinConnections";
+  /** Timeout of requests routed to a symbol's owner (snapshots, history, replay). */
+  public static final String CLUSTER_REQUEST_TIMEOUT_MS = "cluster.requestTimeoutMs";
 
   public static final String MONITOR_HOST = "monitor.host";
   public static final String MONITOR_PORT = "monitor.port";

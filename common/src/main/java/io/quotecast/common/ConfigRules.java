@@ -42,11 +42,23 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.AUTH_LEEWAY_SECONDS, new IntRange(0, 600)),
       Map.entry(ConfigKeys.AUTH_TIMEOUT_MS, new IntRange(100, 3_600_000)),
       Map.entry(ConfigKeys.AUTH_EXPIRY_NOTICE_MS, new IntRange(0, 86_400_000)),
-      Map.entry(ConfigKeys.AUTH_DEV_TOKEN_MAX_TTL_SECONDS, new IntRange(1, 365L * 86_400)));
+      Map.entry(ConfigKeys.AUTH_DEV_TOKEN_MAX_TTL_SECONDS, new IntRange(1, 365L * 86_400)),
+      Map.entry(ConfigKeys.CLUSTER_PORT, new IntRange(1, 65535)),
+      Map.entry(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, new IntRange(2, 600)),
+      Map.entry(ConfigKeys.CLUSTER_EVENT_BUS_PORT, new IntRange(0, 65535)),
+      Map.entry(ConfigKeys.CLUSTER_BUCKETS, new IntRange(1, 4096)),
+      Map.entry(ConfigKeys.CLUSTER_RECONCILE_MS, new IntRange(50, 60_000)),
+      Map.entry(ConfigKeys.CLUSTER_SNAPSHOT_FLUSH_MS, new IntRange(10, 60_000)),
+      Map.entry(ConfigKeys.CLUSTER_LOAD_INTERVAL_MS, new IntRange(100, 60_000)),
+      Map.entry(ConfigKeys.CLUSTER_REBALANCE_PER_SECOND, new IntRange(1, 100_000)),
+      Map.entry(ConfigKeys.CLUSTER_REBALANCE_SPREAD_MS, new IntRange(0, 600_000)),
+      Map.entry(ConfigKeys.CLUSTER_REBALANCE_MIN_CONNECTIONS, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS, new IntRange(100, 600_000)));
 
   private static final Map<String, List<String>> CHOICES = Map.of(
       ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
-      ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES);
+      ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES,
+      ConfigKeys.CLUSTER_DISCOVERY, List.of("tcp", "kubernetes"));
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -90,6 +102,23 @@ public final class ConfigRules {
           + ": expected a number from 0 to 5, got " + skew);
     }
     s.getLong(ConfigKeys.SIMULATOR_SEED);
+    double threshold = s.getDouble(ConfigKeys.CLUSTER_REBALANCE_THRESHOLD);
+    if (!(threshold >= 0 && threshold <= 100)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.CLUSTER_REBALANCE_THRESHOLD
+          + ": expected a number from 0 (off) to 100, got " + threshold);
+    }
+    String url = s.getString(ConfigKeys.GATEWAY_PUBLIC_URL).trim();
+    if (!url.isEmpty() && !url.matches("wss?://[^/\\s]+(/\\S*)?")) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_PUBLIC_URL
+          + ": expected a ws:// or wss:// URL such as ws://node-2.example.com:8080/ws, got '" + url + "'");
+    }
+    if (s.getBoolean(ConfigKeys.CLUSTER_ENABLED)
+        && s.getString(ConfigKeys.CLUSTER_DISCOVERY).trim().equalsIgnoreCase("kubernetes")
+        && s.getString(ConfigKeys.CLUSTER_KUBERNETES_SERVICE_DNS).isBlank()) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.CLUSTER_KUBERNETES_SERVICE_DNS
+          + ": required when cluster.discovery is kubernetes (the headless service, e.g. "
+          + "quotecast-hazelcast.default.svc.cluster.local)");
+    }
     for (String key : List.of(ConfigKeys.AUTH_ANONYMOUS, ConfigKeys.AUTH_ADMIN_TOKEN, ConfigKeys.AUTH_DEV_TOKENS)) {
       s.getBoolean(key);
     }

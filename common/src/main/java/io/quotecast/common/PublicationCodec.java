@@ -21,6 +21,18 @@ public final class PublicationCodec implements MessageCodec<Publication, Publica
     }
   }
 
+  /** The wire form as a standalone buffer (what {@link io.quotecast.common.Addresses#SNAPSHOT_MAP} stores). */
+  public static Buffer toBuffer(Publication p) {
+    Buffer buffer = Buffer.buffer(64 + p.data().length());
+    new PublicationCodec().encodeToWire(buffer, p);
+    return buffer;
+  }
+
+  /** Reads {@link #toBuffer(Publication)}'s form. */
+  public static Publication fromBuffer(Buffer buffer) {
+    return new PublicationCodec().decodeFromWire(0, buffer);
+  }
+
   @Override
   public void encodeToWire(Buffer buffer, Publication p) {
     buffer.appendLong(p.seq()).appendLong(p.sourceTime());
