@@ -34,9 +34,9 @@ public final class Main {
         case "--roles" -> roleList = value(args, ++i, "--roles");
         case "--profile" -> System.setProperty(ConfigLoader.SYSPROP_PREFIX + ConfigKeys.PROFILE,
             value(args, ++i, "--profile"));
-        case "--cluster" -> fail("--cluster is not available in this build yet: run without it for one process");
+        case "--cluster" -> System.setProperty(ConfigLoader.SYSPROP_PREFIX + ConfigKeys.CLUSTER_ENABLED, "true");
         case "-h", "--help" -> {
-          System.out.println("usage: java -jar quotecast.jar [--conf FILE] [--profile dev|cluster] "
+          System.out.println("usage: java -jar quotecast.jar [--conf FILE] [--profile dev|cluster] [--cluster] "
               + "[--roles quote,subscription,gateway,monitor]");
           return;
         }
@@ -50,24 +50,43 @@ public final class Main {
       fail(e.getMessage());
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    // The config decides whether the node's Vert.x is clustered, so it is read first with a short-lived instance.
+    JsonObject config;
+    Vertx loader = Vertx.vertx();
+    try {
+      JsonObject loaded = ConfigLoader.load(loader, conf).toCompletionStage().toCompletableFuture().get();
+      config = Quotecast.prepare(loaded);
+      Quotecast.validate(config);
+      LogLevels.apply(new Settings(config));
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      LOG.error("Quotecast failed to start: {}", cause.getMessage());
+      loader.close();
+      fail(cause.getMessage());
+      return;
+    }
+    loader.close();
+    warnAboutDevTokens(AuthSettings.from(new Settings(config)));
+    LOG.info("effective configuration (profile {}): {}", config.getString(ConfigKeys.PROFILE),
+        ConfigReport.masked(config).encode());
     Set<Role> chosen = roles;
-    ConfigLoader.load(vertx, conf)
-        .map(loaded -> {
-          JsonObject config = Quotecast.prepare(loaded);
-          Quotecast.validate(config);
-          LogLevels.apply(new Settings(config));
-          warnAboutDevTokens(AuthSettings.from(new Settings(config)));
-          LOG.info("effective configuration (profile {}): {}", config.getString(ConfigKeys.PROFILE),
-              ConfigReport.masked(config).encode());
-          return config;
-        })
-        .compose(config -> Quotecast.deploy(vertx, config, chosen).map(ids -> config))
-        .onSuccess(config -> {
+    Vertx vertx;
+    try {
+      vertx = ClusterBoot.start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      LOG.error("Quotecast failed to join the cluster: {}", cause.getMessage(), cause);
+      fail("cannot join the cluster: " + cause.getMessage());
+      return;
+    }
+    Quotecast.deploy(vertx, config, chosen)
+        .onSuccess(ids -> {
           Settings s = new Settings(config);
           String host = s.getString(ConfigKeys.GATEWAY_HOST);
           String shown = host.equals("0.0.0.0") ? "localhost" : host;
-          LOG.info("Quotecast node {} running roles {}", s.getString(ConfigKeys.NODE_ID), chosen);
+          LOG.info("Quotecast node {} running roles {}{}", s.getString(ConfigKeys.NODE_ID), Role.withImplied(chosen),
+              vertx.isClustered() ? " (clustered, member " + io.quotecast.common.cluster.ClusterView.of(vertx).nodeId()
+                  + ")" : "");
           if (chosen.contains(Role.GATEWAY)) {
             int port = s.getInt(ConfigKeys.GATEWAY_PORT);
             LOG.info("Demo page:  http://{}:{}/", shown, port);

@@ -62,7 +62,8 @@ public final class Quotecast {
   }
 
   /** Deploys {@code roles} with {@code config}; completes with the deployment ids once every port listens. */
-  public static Future<List<String>> deploy(Vertx vertx, JsonObject unprepared, Set<Role> roles) {
+  public static Future<List<String>> deploy(Vertx vertx, JsonObject unprepared, Set<Role> chosen) {
+    Set<Role> roles = Role.withImplied(chosen);
     JsonObject config;
     try {
       config = prepare(unprepared);
@@ -84,6 +85,9 @@ public final class Quotecast {
       int instances = settings.getInt(ConfigKeys.GATEWAY_INSTANCES);
       int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
       chain = chain.compose(v -> deploy(vertx, GatewayVerticle.class, config, n, ids));
+    }
+    if (vertx.isClustered()) {
+      chain = chain.compose(v -> deploy(vertx, ClusterHealth.class, config, 1, ids));
     }
     if (roles.contains(Role.MONITOR)) {
       chain = chain.compose(v -> deploy(vertx, MonitorVerticle.class, config, 1, ids));

@@ -22,6 +22,18 @@ public enum Role {
             + "gateway, monitor (or all)");
       }
     }
-    return roles;
+    return withImplied(roles);
+  }
+
+  /**
+   * Gateways ask their own node's subscription verticle (it counts the node's connections and decides subscriptions),
+   * so a gateway node always runs the subscription role too.
+   */
+  public static Set<Role> withImplied(Set<Role> roles) {
+    Set<Role> all = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
+    if (all.contains(GATEWAY)) {
+      all.add(SUBSCRIPTION);
+    }
+    return all;
   }
 }
