@@ -7,6 +7,8 @@ import io.quotecast.common.GatewayCounters;
 import io.quotecast.common.Settings;
 import io.quotecast.common.auth.AuthSettings;
 import io.quotecast.common.auth.TokenVerifier;
+import io.quotecast.common.cluster.ClusterView;
+import io.quotecast.common.cluster.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,18 +20,21 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * The operations port (9090), never exposed publicly: liveness and readiness for probes and {@code /stats} with this
- * node's gateway counters, subscription statistics, data-source states and JVM figures. Under {@code /admin} (a token
+ * The operations port (9090), never exposed publicly: liveness (trivial) and readiness (data sources, cluster
+ * membership, draining, component readiness) for probes, and {@code /stats} with this node's id, the cluster members,
+ * gateway counters, the cluster-wide subscription statistics, data-source states and JVM figures. Under {@code /admin} (a token
  * with the {@code admin} scope): the effective configuration with secrets masked, and per-user load.
  */
 public final class MonitorVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayCounters counters;
+  private String nodeName;
 
   @Override
   public Future<?> start() {
     Settings settings = new Settings(config());
     counters = GatewayCounters.of(vertx);
+    nodeName = settings.getString(ConfigKeys.NODE_ID);
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
@@ -48,13 +53,32 @@ public final class MonitorVerticle extends VerticleBase {
     return server.close();
   }
 
-  /** Ready when every data source reports up (and, on a node with a quote role, at least one exists). */
+  /** The port the operations server listens on (for tests that ask for any free port). */
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  /**
+   * Ready when every data source reports up (at least one must answer), the node is an active cluster member (always,
+   * when not clustered), it is not draining and every component that reported its readiness ({@link NodeState}) is
+   * ready. The body says which: {@code status, sources, draining, components, cluster {clustered, nodeId, members}}.
+   */
   private void ready(RoutingContext ctx) {
     sources().onComplete(ar -> {
       JsonArray states = ar.succeeded() ? ar.result() : new JsonArray();
-      boolean up = !states.isEmpty() && states.stream().allMatch(s -> "up".equals(((JsonObject) s).getString("state")));
-      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("sources", states));
+      boolean sourcesUp = !states.isEmpty()
+          && states.stream().allMatch(s -> "up".equals(((JsonObject) s).getString("state")));
+      NodeState node = NodeState.of(vertx);
+      ClusterView view = ClusterView.of(vertx);
+      boolean up = sourcesUp && view.active() && node.ready();
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("sources", states)
+          .put("draining", node.draining()).put("components", node.components()).put("cluster", cluster(view)));
     });
+  }
+
+  private static JsonObject cluster(ClusterView view) {
+    return new JsonObject().put("clustered", view.clustered()).put("nodeId", view.nodeId())
+        .put("members", new JsonArray(view.members()));
   }
 
   private void stats(RoutingContext ctx) {
@@ -70,7 +94,11 @@ public final class MonitorVerticle extends VerticleBase {
           .put("threads", ManagementFactory.getThreadMXBean().getThreadCount())
           .put("processCpuLoad", processCpuLoad())
           .put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      ClusterView view = ClusterView.of(vertx);
       json(ctx, 200, new JsonObject()
+          .put("node", view.nodeId())
+          .put("name", nodeName)
+          .put("cluster", cluster(view))
           .put("gateway", counters.toJson())
           .put("subscriptions", subscriptions.result())
           .put("sources", sources.result())
@@ -78,13 +106,13 @@ public final class MonitorVerticle extends VerticleBase {
     });
   }
 
-  /** Users, connections and subscriptions on this node, as the subscription verticle counts them. */
+  /** Users, connections and subscriptions over the cluster's live nodes, as the subscription verticles count them. */
   private void users(RoutingContext ctx) {
     vertx.eventBus().<JsonObject>request(Addresses.SUBSCRIPTION_STATS, new JsonObject().put("top", 0))
         .map(reply -> {
           JsonObject stats = reply.body();
           JsonObject load = new JsonObject();
-          for (String field : new String[] {"users", "connections", "anonymousConnections", "totalSubscriptions"}) {
+          for (String field : new String[] {"users", "connections", "anonymousConnections", "totalSubscriptions", "nodes"}) {
             load.put(field, stats.getValue(field));
           }
           return load;

@@ -36,6 +36,10 @@ import java.util.Set;
  * user, if the new user's {@code connectionsPerUser} and {@code subscriptionsPerUser} allow; otherwise it fails and
  * nothing changes. The same user with a new tier or scopes only replaces the stored principal and limits: they apply to
  * later checks, channels already counted are kept even when they exceed the new limits.
+ *
+ * <p><b>Other nodes.</b> The per-user limits hold across the cluster: every check adds the user's totals on the other
+ * nodes ({@link RemoteUsage}, as last read, see {@link ClusterUsage}) to the exact ones of this node. Anonymous
+ * connections are never pooled, so nothing remote counts for them.
  */
 public final class ConnectionRegistry {
 
@@ -88,16 +92,56 @@ public final class ConnectionRegistry {
     }
   }
 
+  /** An authenticated user's totals on the other nodes of the cluster, by user id. */
+  public interface RemoteUsage {
+    RemoteUsage NONE = new RemoteUsage() {
+      @Override
+      public int connections(String userId) {
+        return 0;
+      }
+
+      @Override
+      public int subscriptions(String userId) {
+        return 0;
+      }
+    };
+
+    int connections(String userId);
+
+    int subscriptions(String userId);
+  }
+
+  private static final String USER_PREFIX = "u:";
+
   private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, UserLoad> users = new HashMap<>();
+  private final RemoteUsage remote;
   private int anonymousConnections;
+
+  /** A registry of a node alone (or whose per-user limits are per node). */
+  public ConnectionRegistry() {
+    this(RemoteUsage.NONE);
+  }
+
+  /** A registry whose per-user checks also count the user's totals on other nodes. */
+  public ConnectionRegistry(RemoteUsage remote) {
+    this.remote = remote;
+  }
 
   /**
    * The key per-user limits are pooled under: the user id for authenticated principals, the connection itself for
    * anonymous ones (not pooled, see the class comment). The prefixes keep the two apart.
    */
   static String userKey(String connectionId, Principal user) {
-    return user.anonymous() ? "a:" + connectionId : "u:" + user.userId();
+    return user.anonymous() ? "a:" + connectionId : USER_PREFIX + user.userId();
+  }
+
+  private int remoteConnections(Principal user) {
+    return user.anonymous() ? 0 : remote.connections(user.userId());
+  }
+
+  private int remoteSubscriptions(Principal user) {
+    return user.anonymous() ? 0 : remote.subscriptions(user.userId());
   }
 
   /**
@@ -115,14 +159,14 @@ public final class ConnectionRegistry {
       return conn;
     }
     UserLoad target = users.get(key);
-    int currentConnections = target == null ? 0 : target.connections;
+    int currentConnections = (target == null ? 0 : target.connections) + remoteConnections(user);
     if (currentConnections + 1 > limits.connectionsPerUser()) {
       throw SubscriptionPolicy.limitExceeded("connectionsPerUser", limits.connectionsPerUser(), currentConnections, 1,
           "at most " + limits.connectionsPerUser() + " connections per user: " + currentConnections + " open");
     }
     if (conn != null) {
       int carried = conn.channels.size();
-      int currentSubscriptions = target == null ? 0 : target.subscriptions;
+      int currentSubscriptions = (target == null ? 0 : target.subscriptions) + remoteSubscriptions(user);
       if (carried > 0 && currentSubscriptions + carried > limits.subscriptionsPerUser()) {
         throw SubscriptionPolicy.limitExceeded("subscriptionsPerUser", limits.subscriptionsPerUser(), currentSubscriptions, carried,
             "at most " + limits.subscriptionsPerUser() + " subscriptions per user: " + currentSubscriptions
@@ -152,10 +196,31 @@ public final class ConnectionRegistry {
     return conn == null ? null : users.get(conn.userKey);
   }
 
-  /** The number of subscriptions counted for the connection's user on this node; 0 for an unknown connection. */
+  /**
+   * The subscriptions counted for the connection's user: exactly on this node, plus on the other nodes as last read;
+   * 0 for an unknown connection.
+   */
   public int userSubscriptions(String connectionId) {
-    UserLoad load = userLoad(connectionId);
-    return load == null ? 0 : load.subscriptions;
+    Connection conn = connection(connectionId);
+    if (conn == null) {
+      return 0;
+    }
+    UserLoad load = users.get(conn.userKey);
+    return (load == null ? 0 : load.subscriptions) + remoteSubscriptions(conn.user);
+  }
+
+  /**
+   * Authenticated users with a connection here: user id -> totals on this node (a read-only view). Anonymous
+   * connections are not users of their own here (they are never pooled, so other nodes need not know them).
+   */
+  public Map<String, UserLoad> authenticatedUsers() {
+    Map<String, UserLoad> out = new HashMap<>();
+    for (Map.Entry<String, UserLoad> e : users.entrySet()) {
+      if (e.getKey().startsWith(USER_PREFIX)) {
+        out.put(e.getKey().substring(USER_PREFIX.length()), e.getValue());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /**

@@ -48,8 +48,9 @@ import java.util.Set;
  *       request fails LIMIT_EXCEEDED with {@code limit: "subscriptionsPerConnection"}, {@code max}, {@code current}
  *       (counted for the connection) and {@code requested} (new channels). Rejected channels never count.</li>
  *   <li>When {@code userSubscriptions + new > tier.subscriptionsPerUser}, the whole request fails LIMIT_EXCEEDED with
- *       {@code limit: "subscriptionsPerUser"}, {@code max}, {@code current} (the user's count on this node, all of its
- *       connections) and {@code requested}.</li>
+ *       {@code limit: "subscriptionsPerUser"}, {@code max}, {@code current} (the user's count over all of its
+ *       connections: exact on this node plus the other nodes' as last read, see {@link ClusterUsage}) and
+ *       {@code requested}.</li>
  *   <li>The accepted freq is the requested one (default {@code realtime}) raised to {@code tier.minFreq}.</li>
  * </ol>
  * Whole-request failures are thrown as {@link ProtocolException}.

@@ -5,6 +5,7 @@ import io.quotecast.common.ProtocolException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,11 @@ public final class SubscriptionStats {
 
   public int subscribers(String channel) {
     return subscribers.getOrDefault(canonical(channel), 0);
+  }
+
+  /** Channel key -> subscribers (a read-only view). */
+  public Map<String, Integer> bySubscribers() {
+    return Collections.unmodifiableMap(subscribers);
   }
 
   public long totalSubscriptions() {

@@ -1,6 +1,7 @@
 package io.quotecast.subscription;
 
 import io.quotecast.common.Addresses;
+import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ErrorCode;
 import io.quotecast.common.Listing;
@@ -10,6 +11,8 @@ import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
 import io.quotecast.common.auth.Principal;
 import io.quotecast.common.auth.TierLimits;
+import io.quotecast.common.cluster.ClusterView;
+import io.quotecast.common.cluster.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -41,12 +44,21 @@ import org.slf4j.LoggerFactory;
  *       the channels that are counted for the connection (idempotent).</li>
  *   <li>{@link Addresses#SUBSCRIPTION_STATS}: optional {@code {"top":n}} ->
  *       {@code {"channels":[{ch,subscribers}],"totalSubscriptions","channelCount","connections","users",
- *       "anonymousConnections"}}.</li>
+ *       "anonymousConnections","node","nodes":[..]}}, summed over the live nodes of the cluster with a per-node
+ *       breakdown ({@link ClusterUsage#stats}).</li>
  *   <li>{@link Addresses#SYMBOL_SEARCH}: {@code {"q","limit"}} -> {@code {"results":[listing]}};
  *       {@code {"suggest","max"}} -> {@code {"suggestions":["600519.SH 贵州茅台",..]}}.</li>
  * </ul>
- * Connections, per-user totals and statistics are this instance's: deploy one instance per node (per-user limits are
- * per node). The counts only ever change on this verticle's event loop, in message order.
+ * Deploy one instance per node that runs gateways: connect, disconnect, check and released are node-local consumers
+ * (the gateways of a node talk to their own node's registry), stats and search are cluster-visible. The counts only
+ * ever change on this verticle's event loop, in message order.
+ *
+ * <p><b>Cluster.</b> The per-user limits and the statistics are cluster-wide: the node's usage goes to
+ * {@link Addresses#USAGE_MAP} soon after every change and every {@code cluster.loadIntervalMs}, and the other live
+ * nodes' usage is read back at the same interval ({@link UsageSync}, {@link ClusterUsage}: remote counts lag by at most
+ * about one interval). Not clustered, the same code runs against a local map and there is no other node.
+ *
+ * <p>Reports readiness as component {@value #COMPONENT} ({@link NodeState}).
  */
 public final class SubscriptionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SubscriptionVerticle.class);
@@ -54,37 +66,60 @@ public final class SubscriptionVerticle extends VerticleBase {
   static final int MAX_SEARCH_LIMIT = 500;
   static final int MAX_SUGGESTIONS = 20;
 
+  static final String COMPONENT = "subscription";
+
   private SubscriptionPolicy policy;
   private final SubscriptionStats stats = new SubscriptionStats();
-  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private ClusterView view;
+  private ClusterUsage usage;
+  private ConnectionRegistry registry;
+  private UsageSync sync;
+  private String nodeName;
 
   @Override
   public Future<?> start() {
     Settings settings;
     SubscriptionPolicy.Limits limits;
     String listingsFile;
+    long intervalMs;
     try {
       settings = new Settings(config());
       limits = SubscriptionPolicy.Limits.from(settings);
       listingsFile = settings.getString(ConfigKeys.SYMBOLS_LISTINGS_FILE);
+      intervalMs = settings.getLong(ConfigKeys.CLUSTER_LOAD_INTERVAL_MS);
+      nodeName = settings.getString(ConfigKeys.NODE_ID);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    view = ClusterView.of(vertx);
+    usage = new ClusterUsage(view.nodeId());
+    registry = new ConnectionRegistry(usage);
+    sync = new UsageSync(vertx, view, usage, this::localUsage, intervalMs);
+    NodeState.of(vertx).ready(COMPONENT, false, "starting");
     // reading and indexing a listing file is file I/O: off the event loop
     return vertx.executeBlocking(() -> SymbolDirectory.of(ListingLoader.loadConfigured(listingsFile)), false)
         .compose(symbols -> {
           policy = new SubscriptionPolicy(symbols, limits);
           log.info("subscription policy ready: {} symbols, limits {}", symbols.size(), limits);
           EventBus bus = vertx.eventBus();
+          // the connection registry is this node's: only its own gateways may reach it
           List<MessageConsumer<?>> consumers = List.of(
-              bus.<Object>consumer(Addresses.SUBSCRIPTION_CONNECT, m -> answer(m, this::connect)),
-              bus.<Object>consumer(Addresses.SUBSCRIPTION_DISCONNECT, this::disconnect),
-              bus.<Object>consumer(Addresses.SUBSCRIPTION_CHECK, m -> answer(m, this::check)),
-              bus.<Object>consumer(Addresses.SUBSCRIPTION_RELEASED, this::released),
+              bus.<Object>localConsumer(Addresses.SUBSCRIPTION_CONNECT, m -> answer(m, this::connect)),
+              bus.<Object>localConsumer(Addresses.SUBSCRIPTION_DISCONNECT, this::disconnect),
+              bus.<Object>localConsumer(Addresses.SUBSCRIPTION_CHECK, m -> answer(m, this::check)),
+              bus.<Object>localConsumer(Addresses.SUBSCRIPTION_RELEASED, this::released),
               bus.<Object>consumer(Addresses.SUBSCRIPTION_STATS, m -> answer(m, this::stats)),
               bus.<Object>consumer(Addresses.SYMBOL_SEARCH, m -> answer(m, this::search)));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-        });
+        })
+        .compose(v -> sync.start())
+        .onSuccess(v -> NodeState.of(vertx).ready(COMPONENT, true, null));
+  }
+
+  @Override
+  public Future<?> stop() {
+    NodeState.of(vertx).ready(COMPONENT, false, "stopped");
+    return sync == null ? Future.succeededFuture() : sync.stop();
   }
 
   /** The policy in use (for tests and diagnostics). */
@@ -118,12 +153,14 @@ public final class SubscriptionVerticle extends VerticleBase {
           limits.tier());
     }
     registry.connect(connectionId, user, limits);
+    sync.changed();
     return new JsonObject().put("limits", limits.toJson()).put("user", user.toJson());
   }
 
   private void disconnect(Message<Object> message) {
     if (message.body() instanceof JsonObject body && body.getValue("connectionId") instanceof String id) {
       stats.released(registry.disconnect(id));
+      sync.changed();
     } else {
       log.warn("ignoring malformed {} message: {}", Addresses.SUBSCRIPTION_DISCONNECT, message.body());
     }
@@ -137,21 +174,35 @@ public final class SubscriptionVerticle extends VerticleBase {
     }
     SubscriptionPolicy.Decision decision = policy.check(body, new SubscriptionPolicy.Caller(conn.user(),
         conn.limits(), conn.channels(), registry.userSubscriptions(connectionId)));
-    stats.added(registry.reserve(connectionId, decision.added()));
+    List<ChannelKey> counted = registry.reserve(connectionId, decision.added());
+    if (!counted.isEmpty()) {
+      stats.added(counted);
+      sync.changed();
+    }
     return decision.toJson();
   }
 
   private void released(Message<Object> message) {
     if (message.body() instanceof JsonObject body && body.getValue("connectionId") instanceof String id
         && body.getValue("channels") instanceof JsonArray channels) {
-      stats.released(registry.release(id, channels));
+      List<String> released = registry.release(id, channels);
+      if (!released.isEmpty()) {
+        stats.released(released);
+        sync.changed();
+      }
     } else {
       log.warn("ignoring malformed {} message: {}", Addresses.SUBSCRIPTION_RELEASED, message.body());
     }
   }
 
+  /** Cluster-wide: this node's exact figures plus the other live nodes' as last read ({@link ClusterUsage#stats}). */
   private JsonObject stats(JsonObject body) {
-    return stats.toJson(intField(body, "top", 0, 0, Integer.MAX_VALUE)).mergeIn(registry.toJson());
+    return usage.stats(localUsage(), intField(body, "top", 0, 0, Integer.MAX_VALUE));
+  }
+
+  /** This node's entry in the usage map. */
+  private JsonObject localUsage() {
+    return ClusterUsage.entry(view.nodeId(), nodeName, registry, stats, System.currentTimeMillis());
   }
 
   /** The request's {@code connectionId}: a non-empty string, else BAD_REQUEST. */
