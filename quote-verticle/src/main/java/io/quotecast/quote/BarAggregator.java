@@ -64,6 +64,25 @@ public final class BarAggregator {
     }
   }
 
+  /** Makes {@code bar} (an open bar, e.g. from another node's snapshot) the current bar of its interval. */
+  public void restore(Bar bar) {
+    int k = bar.interval().ordinal();
+    active[k] = true;
+    openTime[k] = bar.openTime();
+    open[k] = bar.open();
+    high[k] = bar.high();
+    low[k] = bar.low();
+    close[k] = bar.close();
+    volume[k] = bar.volume();
+    amount[k] = bar.amount();
+    trades[k] = bar.trades();
+  }
+
+  /** Forgets the open bar of an interval (another node closed it meanwhile). */
+  public void discard(KlineInterval interval) {
+    active[interval.ordinal()] = false;
+  }
+
   /** The open bar of an interval, or null when it has no trade yet. */
   public Bar current(KlineInterval interval) {
     int k = interval.ordinal();

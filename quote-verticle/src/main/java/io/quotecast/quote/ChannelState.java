@@ -13,7 +13,7 @@ import java.util.List;
 public final class ChannelState {
   private final ChannelKey key;
   private final String channel;
-  private final String epoch;
+  private String epoch;
   private final int historySize;
   private Publication[] ring = new Publication[0];
   private int start;
@@ -49,6 +49,20 @@ public final class ChannelState {
       }
     }
     return p;
+  }
+
+  /**
+   * Starts a new stream under {@code epoch}: the next publication gets seq 1 and the history is emptied, so a replay
+   * request naming the old epoch is answered "not recovered" (the client takes a snapshot). Used when this node takes
+   * the channel over from another producer.
+   */
+  public void restart(String epoch) {
+    this.epoch = epoch;
+    this.seq = 0;
+    this.latest = null;
+    this.ring = new Publication[0];
+    this.start = 0;
+    this.count = 0;
   }
 
   public ChannelKey key() {

@@ -4,14 +4,21 @@ import io.quotecast.common.ChannelKey;
 import io.quotecast.common.KlineInterval;
 import io.quotecast.common.Listing;
 import io.quotecast.common.Publication;
+import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the quote verticle does, without Vert.x: owns the simulator, the bar aggregators and histories and the
  * channel states; turns simulator updates into publications (quote; plus trade and the six klines when a trade
  * happened) and hands each to a {@link Sink}. Single-threaded: call it from one thread (the verticle's event loop)
  * after construction.
+ *
+ * <p>In a cluster each symbol is produced by one node: the engine produces only the symbols it {@link #owns owns}
+ * (all of them after construction). {@link #release} stops a symbol; {@link #takeOver} starts it again from the last
+ * publications another node left, under a new epoch.
  */
 public final class QuoteEngine {
   private static final KlineInterval[] INTERVALS = KlineInterval.values();
@@ -33,6 +40,7 @@ public final class QuoteEngine {
   private final ChannelState[][] klineChannels;
   private final BarAggregator[] aggregators;
   private final BarSeries[][] history;
+  private final boolean[] owned;
   private TradingPhase lastPhase;
   private long lastDay;
   private long lastMinute;
@@ -50,7 +58,11 @@ public final class QuoteEngine {
     this.klineChannels = new ChannelState[n][INTERVALS.length];
     this.aggregators = new BarAggregator[n];
     this.history = new BarSeries[n][];
-    HistoryBackfill backfill = new HistoryBackfill(config.dailyBars(), config.minuteBars(), seed);
+    this.owned = new boolean[n];
+    java.util.Arrays.fill(owned, true);
+    // the configured seed, not the per-process one: every quote node must backfill the same history, so REST klines
+    // agree whichever node owns the symbol
+    HistoryBackfill backfill = new HistoryBackfill(config.dailyBars(), config.minuteBars(), config.seed());
     LocalDate today = KlineInterval.tradingDate(now);
     for (int i = 0; i < n; i++) {
       Listing l = simulator.listings().get(i);
@@ -110,13 +122,118 @@ public final class QuoteEngine {
     return aggregators[index];
   }
 
+  /** Whether this engine produces symbol {@code i}. */
+  public boolean owns(int i) {
+    return owned[i];
+  }
+
+  /** How many symbols this engine produces. */
+  public int ownedCount() {
+    int c = 0;
+    for (boolean o : owned) {
+      c += o ? 1 : 0;
+    }
+    return c;
+  }
+
+  /** The eight channels of symbol {@code i}: quote, trade, then the klines in {@link KlineInterval} order. */
+  public List<ChannelState> channels(int i) {
+    List<ChannelState> out = new ArrayList<>(2 + INTERVALS.length);
+    out.add(quoteChannels[i]);
+    out.add(tradeChannels[i]);
+    for (ChannelState ch : klineChannels[i]) {
+      out.add(ch);
+    }
+    return out;
+  }
+
   /**
-   * First publications, so every channel with data has a snapshot before the first update: each symbol's quote
+   * Stops producing the symbols at {@code indices} (nothing is published for them afterwards; their channels keep their latest
+   * publications and history, frozen). Returns their channels, for the caller to hand their latest state over.
+   */
+  public List<ChannelState> release(int[] indices) {
+    List<ChannelState> out = new ArrayList<>(indices.length * (2 + INTERVALS.length));
+    for (int i : indices) {
+      owned[i] = false;
+      out.addAll(channels(i));
+    }
+    return out;
+  }
+
+  /**
+   * Starts producing the symbols at {@code indices} under a new {@code epoch}, continuing from {@code snapshots} (channel key text ->
+   * the last publication another node made; missing entries: continue from this engine's own state, the listing on a
+   * first start). Each symbol's channels restart (seq 1, empty history) and publish their first publications: the
+   * quote, then per interval the bar closed by now, else the open bar, else the latest historical bar.
+   */
+  public void takeOver(int[] indices, Map<String, Publication> snapshots, String epoch, long now, Sink sink) {
+    TradingPhase phase = clock.phase(now);
+    for (int i : indices) {
+      restore(i, snapshots);
+      for (ChannelState ch : channels(i)) {
+        ch.restart(epoch);
+      }
+      owned[i] = true;
+      simulator.rollDay(i, now);
+      publishQuote(i, phase, now, sink);
+      int index = i;
+      aggregators[i].closeDue(now, bar -> onBar(index, bar, now, sink));
+      for (KlineInterval k : INTERVALS) {
+        ChannelState ch = klineChannels[i][k.ordinal()];
+        if (ch.seq() > 0) {
+          continue;
+        }
+        Bar current = aggregators[i].current(k);
+        BarSeries s = history[i][k.ordinal()];
+        Bar bar = current != null ? current : s.size() > 0 ? s.get(s.size() - 1) : null;
+        if (bar != null) {
+          sink.accept(ch, ch.publish(PayloadEncoder.kline(symbols[i], bar), now));
+        }
+      }
+    }
+  }
+
+  private void restore(int i, Map<String, Publication> snapshots) {
+    Publication quote = snapshots.get(quoteChannels[i].key().toString());
+    Publication trade = snapshots.get(tradeChannels[i].key().toString());
+    long tradesToday = -1;
+    for (KlineInterval k : INTERVALS) {
+      Publication p = snapshots.get(klineChannels[i][k.ordinal()].key().toString());
+      if (p == null) {
+        continue;
+      }
+      Bar bar = SnapshotRestore.bar(new JsonObject(p.data()));
+      if (bar.closed()) {
+        aggregators[i].discard(k);
+        BarSeries s = history[i][k.ordinal()];
+        if (s.size() == 0 || s.openTime(s.size() - 1) < bar.openTime()) {
+          s.add(bar);
+        }
+      } else {
+        aggregators[i].restore(bar);
+        if (k == KlineInterval.D1 && quote != null
+            && bar.openTime() == KlineInterval.D1.openTime(quote.sourceTime())) {
+          tradesToday = bar.trades();
+        }
+      }
+    }
+    if (quote != null) {
+      long tradeId = trade == null ? -1
+          : new JsonObject(trade.data()).getLong("tradeId", -1L);
+      SnapshotRestore.quote(simulator.state(i), new JsonObject(quote.data()), tradesToday, tradeId);
+    }
+  }
+
+  /**
+   * First publications, so every channel with data has a snapshot before the first update: each owned symbol's quote
    * (seq 1), and each kline channel's latest historical bar (closed).
    */
   public void seed(long now, Sink sink) {
     TradingPhase phase = clock.phase(now);
     for (int i = 0; i < n; i++) {
+      if (!owned[i]) {
+        continue;
+      }
       publishQuote(i, phase, now, sink);
       for (KlineInterval k : INTERVALS) {
         BarSeries s = history[i][k.ordinal()];
@@ -128,7 +245,11 @@ public final class QuoteEngine {
     }
   }
 
-  /** {@code updates} simulator updates at {@code now}; nothing outside active phases. Returns the trades made. */
+  /**
+   * {@code updates} simulator picks at {@code now}; nothing outside active phases. A pick of a symbol this engine does
+   * not own is skipped, so a cluster of engines splitting the symbols makes {@code updates} updates in total. Returns
+   * the trades made.
+   */
   public int generate(int updates, long now, Sink sink) {
     TradingPhase phase = clock.phase(now);
     if (!phase.active()) {
@@ -137,6 +258,9 @@ public final class QuoteEngine {
     int trades = 0;
     for (int u = 0; u < updates; u++) {
       int i = simulator.pick();
+      if (!owned[i]) {
+        continue;
+      }
       Trade t = simulator.update(i, now);
       publishQuote(i, phase, now, sink);
       if (t != null) {
@@ -161,6 +285,9 @@ public final class QuoteEngine {
         && phaseChanged && !newDay;
     if (newDay || phaseChanged) {
       for (int i = 0; i < n; i++) {
+        if (!owned[i]) {
+          continue;
+        }
         simulator.rollDay(i, now);
         Trade t = match ? simulator.auctionMatch(i, now) : null;
         publishQuote(i, phase, now, sink);
@@ -175,6 +302,9 @@ public final class QuoteEngine {
     if (minute > lastMinute) {
       lastMinute = minute;
       for (int i = 0; i < n; i++) {
+        if (!owned[i]) {
+          continue;
+        }
         int index = i;
         aggregators[i].closeDue(now, bar -> onBar(index, bar, now, sink));
       }

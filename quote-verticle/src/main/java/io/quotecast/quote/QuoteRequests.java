@@ -5,21 +5,26 @@ import io.quotecast.common.KlineInterval;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.Publication;
 import io.quotecast.common.SymbolCode;
+import io.quotecast.common.cluster.QuoteRoute;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Answers the quote verticle's request addresses from a {@link QuoteEngine}; pure (JsonObject in, reply out) so it is
- * tested without an event bus. Failures are {@link RequestFailure}s with code 400 (bad arguments) or 404 (unknown
- * symbol or channel).
+ * Answers requests to a bucket's address ({@link QuoteRoute}, header {@code action}) from a {@link QuoteEngine}; pure
+ * (body in, reply out) so it is tested without an event bus. Failures are {@link RequestFailure}s with code 400 (bad
+ * arguments), 404 (unknown symbol or channel; {@link QuoteRoute#NO_DATA} for a channel without data yet) or
+ * {@value #NOT_HERE} (the symbol is not produced by this node: its bucket is moving, retry).
  *
- * <p>{@code quote.history} — body {@code {"kind":"klines","symbol":"600519.SH","interval":"1m","limit":100,"end":ms}}
+ * <p>{@code snapshot} — body: channel key text, e.g. {@code quote:600519.SH}. Reply: the channel's latest
+ * {@link Publication}.
+ *
+ * <p>{@code history} — body {@code {"kind":"klines","symbol":"600519.SH","interval":"1m","limit":100,"end":ms}}
  * ({@code limit} default {@value #DEFAULT_LIMIT}, 1..{@value #MAX_KLINES}; {@code end} default now) or
  * {@code {"kind":"trades","symbol":"600519.SH","limit":50}} (1..history.trade). Reply: a String holding a JSON array
  * of payloads, oldest first. Symbols are case-insensitive.
  *
- * <p>{@code quote.replay} — body {@code {"channel":"trade:600519.SH","seq":41,"epoch":"k3x9ab"}}. Reply: JsonObject
+ * <p>{@code replay} — body {@code {"channel":"trade:600519.SH","seq":41,"epoch":"k3x9ab"}}. Reply: JsonObject
  * {@code {"channel","epoch","seq":<latest>,"recovered":bool,"publications":[{"seq","sourceTime","data":"<json text>"}]}};
  * {@code recovered} is true when the history still holds every publication after {@code seq} in the same epoch (then
  * {@code publications} lists them, possibly none); false otherwise (epoch changed or history too short: take a
@@ -28,11 +33,43 @@ import java.util.List;
 public final class QuoteRequests {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_KLINES = 1000;
+  /** Failure code for a symbol this node does not produce (its bucket is being handed over). */
+  public static final int NOT_HERE = 503;
 
   private final QuoteEngine engine;
 
   public QuoteRequests(QuoteEngine engine) {
     this.engine = engine;
+  }
+
+  /** Dispatches on the {@link QuoteRoute#ACTION} header. */
+  public Object handle(String action, Object body, long now) {
+    if (action == null) {
+      throw new RequestFailure(400, "missing header '" + QuoteRoute.ACTION + "'");
+    }
+    return switch (action) {
+      case QuoteRoute.SNAPSHOT -> snapshot(body);
+      case QuoteRoute.HISTORY -> history(body, now);
+      case QuoteRoute.REPLAY -> replay(body);
+      default -> throw new RequestFailure(400, "unknown action '" + action + "': expected "
+          + QuoteRoute.SNAPSHOT + ", " + QuoteRoute.HISTORY + " or " + QuoteRoute.REPLAY);
+    };
+  }
+
+  /** The latest publication of the channel named by {@code body} (channel key text). */
+  public Publication snapshot(Object body) {
+    ChannelKey key;
+    try {
+      key = ChannelKey.parse(body instanceof String s ? s : null);
+    } catch (ProtocolException e) {
+      throw new RequestFailure(400, e.getMessage());
+    }
+    ChannelState ch = produced(key);
+    Publication latest = ch.latest();
+    if (latest == null) {
+      throw new RequestFailure(QuoteRoute.NO_DATA, "no data yet on " + key);
+    }
+    return latest;
   }
 
   public String history(Object body, long now) {
@@ -42,6 +79,7 @@ public final class QuoteRequests {
       throw new RequestFailure(400, "missing field 'kind' (klines or trades)");
     }
     String symbol = symbol(req);
+    requireProduced(symbol);
     if (kind.equals("klines")) {
       KlineInterval interval = KlineInterval.fromWire(req.getValue("interval") instanceof String s ? s : null);
       if (interval == null) {
@@ -74,10 +112,7 @@ public final class QuoteRequests {
     } catch (ProtocolException e) {
       throw new RequestFailure(400, e.getMessage());
     }
-    ChannelState ch = engine.channel(key);
-    if (ch == null) {
-      throw new RequestFailure(404, "unknown symbol " + key.symbol());
-    }
+    ChannelState ch = produced(key);
     if (!(req.getValue("seq") instanceof Number seq)) {
       throw new RequestFailure(400, "missing or bad field 'seq'");
     }
@@ -91,6 +126,23 @@ public final class QuoteRequests {
       }
     }
     return reply.put("publications", list);
+  }
+
+  private ChannelState produced(ChannelKey key) {
+    ChannelState ch = engine.channel(key);
+    if (ch == null) {
+      throw new RequestFailure(404, "unknown symbol " + key.symbol());
+    }
+    requireProduced(key.symbol());
+    return ch;
+  }
+
+  /** Unknown symbols pass (the caller answers 404); known ones must be produced here. */
+  private void requireProduced(String symbol) {
+    int i = engine.indexOf(symbol);
+    if (i >= 0 && !engine.owns(i)) {
+      throw new RequestFailure(NOT_HERE, symbol + " is not produced by this node (its bucket is moving): retry");
+    }
   }
 
   private static JsonObject object(Object body) {

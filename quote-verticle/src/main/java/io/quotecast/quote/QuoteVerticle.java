@@ -1,30 +1,27 @@
 package io.quotecast.quote;
 
 import io.quotecast.common.Addresses;
+import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ListingLoader;
-import io.quotecast.common.Publication;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
+import io.quotecast.common.cluster.QuoteRoute;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
+import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data-source verticle: runs the market simulator, publishes quote/trade/kline publications on the event bus
- * ({@link io.quotecast.common.ChannelKey#address()}), keeps the snapshot cache ({@link Addresses#SNAPSHOT_MAP}) and
- * answers {@link Addresses#QUOTE_HISTORY}, {@link Addresses#QUOTE_REPLAY} and {@link Addresses#SOURCE_STATES}
- * (formats in {@link QuoteRequests}). Thin: the logic is in {@link QuoteEngine}.
+ * The data-source verticle: runs the market simulator for the symbol buckets this node owns
+ * ({@link BucketOwnership}), publishes quote/trade/kline publications on the event bus
+ * ({@link io.quotecast.common.ChannelKey#address()}), writes snapshots behind to {@link Addresses#SNAPSHOT_MAP},
+ * answers each owned bucket's {@link QuoteRoute} address (formats in {@link QuoteRequests}) and
+ * {@link Addresses#SOURCE_STATES}. Thin: the logic is in {@link QuoteEngine} and {@link OwnershipPlan}.
  */
 public class QuoteVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuoteVerticle.class);
@@ -33,10 +30,8 @@ public class QuoteVerticle extends VerticleBase {
 
   private QuoteConfig config;
   private QuoteEngine engine;
-  private QuoteRequests requests;
-  private LocalMap<String, Publication> snapshots;
-  private QuoteEngine.Sink sink;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private BucketOwnership ownership;
+  private MessageConsumer<Object> sourceStates;
   private long tickTimer = -1;
   private long clockTimer = -1;
   private double carry;
@@ -51,39 +46,40 @@ public class QuoteVerticle extends VerticleBase {
     long seed = config.seed() != 0 ? config.seed() : secure.nextLong() | 1;
     String epoch = newEpoch(secure);
     long startedAt = System.currentTimeMillis();
+    int buckets = settings.getInt(ConfigKeys.CLUSTER_BUCKETS);
+    long reconcileMs = settings.getLong(ConfigKeys.CLUSTER_RECONCILE_MS);
+    long flushMs = settings.getLong(ConfigKeys.CLUSTER_SNAPSHOT_FLUSH_MS);
+    // a peer that died while we start holds its buckets until the member timeout: wait that long for them, not longer
+    long settleMs = Math.max(5_000, 2_000L * settings.getLong(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS));
+    String name = settings.get(ConfigKeys.NODE_ID) == null ? "" : settings.getString(ConfigKeys.NODE_ID);
     return vertx.executeBlocking(() -> {
       long t0 = System.nanoTime();
       QuoteEngine e = new QuoteEngine(ListingLoader.loadConfigured(config.listingsFile()), config, seed, epoch,
           System.currentTimeMillis());
-      LOG.info("simulator ready: {} symbols, mode {}, epoch {}, seed {}, backfill {} ms", e.size(), config.mode(),
-          epoch, seed, (System.nanoTime() - t0) / 1_000_000);
+      LOG.info("simulator ready: {} symbols, mode {}, seed {}, backfill {} ms", e.size(), config.mode(), seed,
+          (System.nanoTime() - t0) / 1_000_000);
       return e;
     }).compose(e -> {
       engine = e;
-      requests = new QuoteRequests(e);
-      snapshots = vertx.sharedData().getLocalMap(Addresses.SNAPSHOT_MAP);
-      EventBus bus = vertx.eventBus();
-      sink = (channel, p) -> {
-        snapshots.put(p.channel(), p);
-        bus.publish(channel.key().address(), p);
-      };
-      engine.seed(System.currentTimeMillis(), sink);
       since = startedAt;
-      consumers.add(bus.consumer(Addresses.QUOTE_HISTORY,
-          answer(body -> requests.history(body, System.currentTimeMillis()))));
-      consumers.add(bus.consumer(Addresses.QUOTE_REPLAY, answer(requests::replay)));
-      consumers.add(bus.consumer(Addresses.SOURCE_STATES, answer(body -> new JsonArray().add(status()))));
-      tickTimer = vertx.setPeriodic(config.tickMs(), id -> tick());
+      ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);
+      sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
+          new RequestHandler(m -> new JsonArray().add(status())));
+      return Future.all(ownership.start(), sourceStates.completion());
+    }).onSuccess(v -> {
+      QuoteEngine.Sink sink = ownership.sink();
+      tickTimer = vertx.setPeriodic(config.tickMs(), id -> tick(sink));
       clockTimer = vertx.setPeriodic(CLOCK_MS, id -> engine.onClock(System.currentTimeMillis(), sink));
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    }).onSuccess(v -> vertx.eventBus().publish(Addresses.SOURCE_STATUS, status()));
+      vertx.eventBus().publish(Addresses.SOURCE_STATUS, status());
+    });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(clockTimer);
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    return Future.all(ownership == null ? Future.succeededFuture() : ownership.stop(),
+        sourceStates == null ? Future.succeededFuture() : sourceStates.unregister());
   }
 
   /** The engine, once started (for tests and embedding). */
@@ -91,7 +87,27 @@ public class QuoteVerticle extends VerticleBase {
     return engine;
   }
 
-  private void tick() {
+  /** Buckets this node produces (for tests and monitoring). */
+  public SortedSet<Integer> ownedBuckets() {
+    return ownership.ownedBuckets();
+  }
+
+  /** Symbols this node produces. */
+  public int ownedSymbols() {
+    return engine.ownedCount();
+  }
+
+  /** Snapshot map writes so far (write-behind and hand-overs). */
+  public long snapshotPuts() {
+    return ownership.writeBehind().puts();
+  }
+
+  /** Duration of the last takeover in ms, -1 before any. */
+  public long lastTakeoverMs() {
+    return ownership.lastTakeoverMs();
+  }
+
+  private void tick(QuoteEngine.Sink sink) {
     carry += config.updatesPerTick();
     int n = (int) carry;
     carry -= n;
@@ -102,30 +118,6 @@ public class QuoteVerticle extends VerticleBase {
 
   private JsonObject status() {
     return new JsonObject().put("source", SOURCE).put("state", "up").put("since", since);
-  }
-
-  private static Handler answer(Function<Object, Object> f) {
-    return new Handler(f);
-  }
-
-  private static final class Handler implements io.vertx.core.Handler<Message<Object>> {
-    private final Function<Object, Object> f;
-
-    Handler(Function<Object, Object> f) {
-      this.f = f;
-    }
-
-    @Override
-    public void handle(Message<Object> message) {
-      try {
-        message.reply(f.apply(message.body()));
-      } catch (RequestFailure e) {
-        message.fail(e.code(), e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("request on {} failed", message.address(), e);
-        message.fail(500, "internal error: " + e);
-      }
-    }
   }
 
   /** A short random base36 epoch (6 characters). */

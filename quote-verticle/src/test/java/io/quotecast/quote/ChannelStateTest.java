@@ -39,4 +39,21 @@ class ChannelStateTest {
     assertEquals(List.of(), ch.history(5));
     assertEquals(1, ch.latest().seq());
   }
+
+  @Test
+  void restartBeginsANewEpochAtSeqOneWithEmptyHistory() {
+    ChannelState ch = new ChannelState(ChannelKey.quote("600519.SH"), "old001", 4);
+    for (int i = 0; i < 6; i++) {
+      ch.publish("{}", i);
+    }
+    ch.restart("new001");
+    assertEquals("new001", ch.epoch());
+    assertEquals(0, ch.seq());
+    assertNull(ch.latest());
+    assertEquals(List.of(), ch.history(10));
+    Publication p = ch.publish("{\"n\":1}", 99);
+    assertEquals(1, p.seq());
+    assertEquals("new001", p.epoch());
+    assertEquals(List.of(p), ch.history(10));
+  }
 }

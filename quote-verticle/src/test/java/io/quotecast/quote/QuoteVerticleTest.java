@@ -8,7 +8,9 @@ import io.quotecast.common.Addresses;
 import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ConfigLoader;
 import io.quotecast.common.Publication;
+import io.quotecast.common.cluster.QuoteRoute;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 class QuoteVerticleTest {
+  /** The default {@code cluster.buckets}. */
+  private static final int BUCKETS = 64;
+  private static final DeliveryOptions HISTORY = QuoteRoute.options(QuoteRoute.HISTORY, 5_000);
 
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
@@ -35,9 +40,9 @@ class QuoteVerticleTest {
       conf.getJsonObject("symbols").put("listingsFile", TestListings.smallFile().toString());
       conf.getJsonObject("simulator").put("updatesPerSecond", 3000).put("seed", 42).put("tickMs", 10);
       return vertx.deployVerticle(new QuoteVerticle(), new DeploymentOptions().setConfig(conf));
-    }).compose(id -> {
-      Publication snapshot = (Publication) vertx.sharedData().getLocalMap(Addresses.SNAPSHOT_MAP)
-          .get(quote.toString());
+    }).compose(id -> vertx.eventBus().<Publication>request(QuoteRoute.address("600519.SH", BUCKETS),
+        quote.toString(), QuoteRoute.options(QuoteRoute.SNAPSHOT, 5_000))).compose(reply -> {
+      Publication snapshot = reply.body();
       ctx.verify(() -> {
         assertNotNull(snapshot, "seeded snapshot");
         assertTrue(snapshot.seq() >= 1);
@@ -61,16 +66,16 @@ class QuoteVerticleTest {
         assertEquals("600519.SH", q.getString("symbol"));
         assertEquals("continuous", q.getString("phase"));
       });
-      return vertx.eventBus().<String>request(Addresses.QUOTE_HISTORY, new JsonObject().put("kind", "klines")
-          .put("symbol", "600519.SH").put("interval", "5m").put("limit", 20));
+      return vertx.eventBus().<String>request(QuoteRoute.address("600519.SH", BUCKETS), new JsonObject()
+          .put("kind", "klines").put("symbol", "600519.SH").put("interval", "5m").put("limit", 20), HISTORY);
     }).compose(reply -> {
       ctx.verify(() -> {
         JsonArray bars = new JsonArray(reply.body());
         assertEquals(20, bars.size());
         assertEquals("5m", bars.getJsonObject(0).getString("interval"));
       });
-      return vertx.eventBus().<String>request(Addresses.QUOTE_HISTORY, new JsonObject().put("kind", "trades")
-          .put("symbol", "600519.SH").put("limit", 5));
+      return vertx.eventBus().<String>request(QuoteRoute.address("600519.SH", BUCKETS), new JsonObject()
+          .put("kind", "trades").put("symbol", "600519.SH").put("limit", 5), HISTORY);
     }).compose(reply -> {
       ctx.verify(() -> assertTrue(new JsonArray(reply.body()).size() > 0));
       return vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, null);
@@ -81,8 +86,8 @@ class QuoteVerticleTest {
         assertEquals("up", s.getString("state"));
         assertTrue(s.getLong("since") > 0);
       });
-      return vertx.eventBus().request(Addresses.QUOTE_HISTORY, new JsonObject().put("kind", "trades")
-          .put("symbol", "600520.SH")).map(r -> (Object) r).recover(err -> {
+      return vertx.eventBus().request(QuoteRoute.address("600520.SH", BUCKETS), new JsonObject()
+          .put("kind", "trades").put("symbol", "600520.SH"), HISTORY).map(r -> (Object) r).recover(err -> {
             ctx.verify(() -> {
               assertTrue(err instanceof ReplyException);
               assertEquals(404, ((ReplyException) err).failureCode());
