@@ -22,8 +22,14 @@ final class ChannelFeed {
   final MessageConsumer<Publication> consumer;
   final ArrayList<Subscription> realtime = new ArrayList<>();
   final Map<Freq, ConflationGroup> groups = new EnumMap<>(Freq.class);
-  /** The newest publication seen (from the bus or the snapshot cache); older or repeated ones are dropped. */
+  /** The newest publication seen (from the bus or the owner's snapshot); older or repeated ones are dropped. */
   Publication latest;
+  /** The owner's answer while a fresh feed waits for it, shared by every subscriber joining meanwhile. */
+  private Future<Publication> pendingSnapshot;
+  /** The owner could not be asked for the state: the first publication goes out as a snapshot. */
+  private boolean snapshotMissed;
+  /** Subscribes in progress that hold this feed ({@link FeedRegistry#reserve}). */
+  int reservations;
   /** Whether {@link GatewayCounters#consumers} counts this feed's consumer (set once it is registered). */
   boolean consumerCounted;
   private int size;
@@ -44,14 +50,20 @@ final class ChannelFeed {
   }
 
   void publish(Publication p) {
+    Publication prev = latest;
     if (!advance(p)) {
       return;
     }
     registry.counters.publicationsIn.increment();
     long now = System.currentTimeMillis();
+    // A new epoch (the symbol failed over to another quote node, which restarted its seq) or the first publication
+    // after the owner could not be asked for a snapshot: everyone gets it as a snapshot, to see the (new) epoch.
+    boolean restart = prev == null ? snapshotMissed : !prev.epoch().equals(p.epoch());
+    snapshotMissed = false;
     if (!realtime.isEmpty()) {
-      OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now, null));
-      boolean droppable = key.type().isState() && !p.isClosedBar();
+      OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now,
+          restart ? Envelope.snapshotMeta(p.epoch()) : null));
+      boolean droppable = !restart && key.type().isState() && !p.isClosedBar();
       for (int i = 0; i < realtime.size(); i++) {
         Subscription sub = realtime.get(i);
         sub.session.deliver(sub, message, p.seq(), p.epoch(), now, droppable);
@@ -59,7 +71,11 @@ final class ChannelFeed {
     }
     if (!groups.isEmpty()) {
       for (ConflationGroup group : groups.values()) {
-        group.offer(p);
+        if (restart) {
+          group.restart(p, now);
+        } else {
+          group.offer(p);
+        }
       }
     }
   }
@@ -75,25 +91,46 @@ final class ChannelFeed {
   }
 
   /**
-   * The current state as this feed's subscribers know it: the latest publication the feed delivered, so a joining
-   * subscriber continues exactly where the others are. Only a feed that has received nothing yet takes the snapshot
-   * cache; then the bus deliveries that the cached value already covers are dropped — there is no one yet to miss them.
-   * (Advancing a busy feed to a newer cached value would make every existing subscriber skip the publications in
-   * between.)
+   * The current state as this feed's subscribers know it, for a joining subscriber: the latest publication the feed
+   * received, so the joiner continues exactly where the others are. Only a feed that has received nothing yet asks
+   * the symbol's owner; bus deliveries that the owner's answer already covers are then dropped — there is no one yet
+   * to miss them — and an answer older than what the bus delivered meanwhile is ignored, so the feed never steps back.
+   * (Advancing a busy feed to a newer owner value would make every existing subscriber skip the publications in
+   * between.) Never fails: when the owner cannot be asked, the feed starts without a state and delivers its first
+   * publication as a snapshot. Completes on this feed's event loop; callers then read {@link #latest}.
    */
-  Publication snapshot() {
-    if (latest == null) {
-      Publication cached = registry.snapshots.get(key.toString());
-      if (cached != null) {
-        advance(cached);
-      }
+  Future<Publication> snapshot() {
+    if (latest != null) {
+      return Future.succeededFuture(latest);
     }
-    return latest;
+    if (pendingSnapshot == null) {
+      Future<Publication> asked = registry.snapshots.snapshot(key).transform(answer -> {
+        pendingSnapshot = null;
+        if (answer.succeeded()) {
+          Publication p = answer.result();
+          if (p != null && (latest == null || latest.epoch().equals(p.epoch()))) {
+            advance(p);
+          }
+        } else if (latest == null) {
+          snapshotMissed = true;
+        }
+        return Future.succeededFuture(latest);
+      });
+      // A source that answers at once has already run the transform (which cleared pendingSnapshot).
+      if (!asked.isComplete()) {
+        pendingSnapshot = asked;
+      }
+      return asked;
+    }
+    return pendingSnapshot;
   }
 
-  /** Adds a subscription: it gets the snapshot (if asked and available), then every later publication. */
+  /**
+   * Adds a subscription: it gets the feed's current state (if asked and known), then every later publication. Call it
+   * once {@link #snapshot()} has completed, so that a fresh feed knows its state.
+   */
   void join(Subscription sub, boolean sendSnapshot, long now) {
-    Publication snap = snapshot();
+    Publication snap = latest;
     if (snap != null) {
       if (sendSnapshot) {
         OutboundMessage message = new OutboundMessage(

@@ -49,6 +49,21 @@ final class ConflationGroup {
     }
   }
 
+  /**
+   * The stream restarted in a new epoch (failover): what is pending from the old epoch goes out now, then {@code p}
+   * at once as a snapshot of the new epoch, to every member whatever its freq, so no one waits a period to learn it.
+   */
+  void restart(Publication p, long now) {
+    if (dirty || !pendingTrades.isEmpty() || pendingLatest != null || !pendingClosedBars.isEmpty()) {
+      flush(now);
+    }
+    OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now, Envelope.snapshotMeta(p.epoch())));
+    for (int i = 0; i < members.size(); i++) {
+      Subscription sub = members.get(i);
+      sub.session.deliver(sub, message, p.seq(), p.epoch(), now, false);
+    }
+  }
+
   boolean isEmpty() {
     return members.isEmpty();
   }

@@ -1,51 +1,58 @@
 package io.quotecast.gateway;
 
-import io.quotecast.common.Addresses;
 import io.quotecast.common.ChannelKey;
 import io.quotecast.common.GatewayCounters;
-import io.quotecast.common.Publication;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The channel feeds of one gateway instance, reference-counted: a feed and its event-bus consumer exist exactly while
- * at least one subscription of this instance needs them.
+ * at least one subscription of this instance needs them, or a subscribe in progress has reserved it.
  */
 final class FeedRegistry {
   final Vertx vertx;
   final GatewayCounters counters;
   final FlushClock clock;
-  final LocalMap<String, Publication> snapshots;
+  /** Where a fresh feed takes its first state from (the symbol's owner; a fake in tests). */
+  SnapshotSource snapshots;
   private final Map<String, ChannelFeed> feeds = new HashMap<>();
 
-  FeedRegistry(Vertx vertx, GatewayCounters counters) {
+  FeedRegistry(Vertx vertx, GatewayCounters counters, SnapshotSource snapshots) {
     this.vertx = vertx;
     this.counters = counters;
     this.clock = new FlushClock(vertx);
-    this.snapshots = vertx.sharedData().getLocalMap(Addresses.SNAPSHOT_MAP);
+    this.snapshots = snapshots;
   }
 
-  /** The feed of {@code key}, created (and its consumer registered) if needed; completes when it receives. */
-  Future<ChannelFeed> acquire(ChannelKey key) {
+  /**
+   * The feed of {@code key}, created (and its consumer registered) if needed, and reserved: it stays while the caller
+   * waits for its consumer and its snapshot, even if every subscriber leaves meanwhile. The caller must
+   * {@link #unreserve} it once done (after joining it, or not).
+   */
+  ChannelFeed reserve(ChannelKey key) {
     ChannelFeed feed = feeds.get(key.toString());
     if (feed == null) {
       feed = new ChannelFeed(key, this);
       feeds.put(key.toString(), feed);
       counters.feeds.incrementAndGet();
       ChannelFeed created = feed;
-      return feed.ready().map(v -> {
+      feed.ready().onSuccess(v -> {
         if (feeds.get(key.toString()) == created && !created.consumerCounted) {
           created.consumerCounted = true;
           counters.consumers.incrementAndGet();
         }
-        return created;
       });
     }
-    ChannelFeed existing = feed;
-    return feed.ready().map(v -> existing);
+    feed.reservations++;
+    return feed;
+  }
+
+  /** Ends a {@link #reserve}; drops the feed if nothing subscribes to it any more. */
+  void unreserve(ChannelFeed feed) {
+    feed.reservations--;
+    releaseIfUnused(feed.key);
   }
 
   ChannelFeed get(ChannelKey key) {
@@ -55,7 +62,7 @@ final class FeedRegistry {
   /** Drops the feed of {@code key} if nothing subscribes to it any more. */
   void releaseIfUnused(ChannelKey key) {
     ChannelFeed feed = feeds.get(key.toString());
-    if (feed != null && feed.size() == 0) {
+    if (feed != null && feed.size() == 0 && feed.reservations == 0) {
       feeds.remove(key.toString());
       counters.feeds.decrementAndGet();
       feed.consumer.unregister();

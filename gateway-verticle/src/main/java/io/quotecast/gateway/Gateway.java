@@ -8,6 +8,7 @@ import io.quotecast.common.auth.AuthSettings;
 import io.quotecast.common.auth.Principal;
 import io.quotecast.common.auth.TierLimits;
 import io.quotecast.common.auth.TokenVerifier;
+import io.quotecast.common.cluster.NodeState;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,12 @@ final class Gateway {
   final Settings settings;
   final GatewayCounters counters;
   final FeedRegistry feeds;
+  /** Requests to the quote node that owns a symbol: snapshots and history. */
+  final QuoteOwner owner;
+  /** This node's load and the other gateway nodes', for endpoints, admission and notices. */
+  final NodeLoad load;
+  final Fleet fleet;
+  final NodeState nodeState;
   final SymbolDirectory symbols;
   final Set<Session> sessions = new LinkedHashSet<>();
   final String nodeId;
@@ -32,7 +39,6 @@ final class Gateway {
   final int writeQueueBytes;
   final int malformedLimit;
   final int malformedWindowMs;
-  final int connectionsPerNode;
   final int requestsPerSecond;
   final AuthSettings auth;
   final TokenVerifier verifier;
@@ -47,7 +53,12 @@ final class Gateway {
     this.settings = settings;
     this.symbols = symbols;
     this.counters = GatewayCounters.of(vertx);
-    this.feeds = new FeedRegistry(vertx, counters);
+    this.owner = new QuoteOwner(vertx, settings.getInt(ConfigKeys.CLUSTER_BUCKETS),
+        settings.getLong(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS));
+    this.feeds = new FeedRegistry(vertx, counters, owner);
+    this.load = new NodeLoad(vertx, settings);
+    this.fleet = new Fleet(vertx, load);
+    this.nodeState = NodeState.of(vertx);
     this.nodeId = settings.getString(ConfigKeys.NODE_ID);
     this.heartbeatMs = settings.getInt(ConfigKeys.GATEWAY_HEARTBEAT_MS);
     this.idleTimeoutMs = settings.getInt(ConfigKeys.GATEWAY_IDLE_TIMEOUT_MS);
@@ -55,7 +66,6 @@ final class Gateway {
     this.writeQueueBytes = settings.getInt(ConfigKeys.GATEWAY_WRITE_QUEUE_BYTES);
     this.malformedLimit = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_LIMIT);
     this.malformedWindowMs = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS);
-    this.connectionsPerNode = settings.getInt(ConfigKeys.LIMITS_CONNECTIONS_PER_NODE);
     this.requestsPerSecond = settings.getInt(ConfigKeys.LIMITS_REQUESTS_PER_SECOND);
     this.auth = AuthSettings.from(settings);
     this.verifier = TokenVerifier.create(vertx, auth);

@@ -30,6 +30,10 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_CLIENT_NAME = 128;
+  /** Sessions of a stopping node are told to reconnect at a random moment within this window. */
+  static final long SHUTDOWN_SPREAD_MS = 2000;
+  /** How long a stop waits for the sessions' close handshakes before cutting connections. */
+  private static final long SHUTDOWN_WAIT_MS = 2000;
 
   private Gateway gw;
   private HttpServer server;
@@ -54,6 +62,13 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/ws").handler(this::checkOrigin);
     router.route("/sockjs/*").handler(this::checkOrigin);
+    router.route("/ws").handler(this::admit);
+    // A SockJS client starts at /info, and a WebSocket transport URL always opens a new session: both can be refused
+    // before any session exists. The polling transports' URLs also serve existing sessions, so a new session arriving
+    // that way is refused after it opens (error, then close).
+    router.get("/sockjs/info").handler(this::admit);
+    router.get("/sockjs/websocket").handler(this::admit);
+    router.get("/sockjs/:server/:session/websocket").handler(this::admit);
     router.route("/ws").handler(this::upgrade);
     // JSONP and htmlfile load as <script>/<iframe> GETs that browsers send without an Origin header, so a foreign page
     // could open sessions past the origin check; the remaining transports (websocket, xhr, eventsource) carry Origin.
@@ -70,6 +85,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create("webroot"));
 
     vertx.eventBus().<JsonObject>consumer(Addresses.SOURCE_STATUS, message -> sourceChanged(message.body()));
+    vertx.eventBus().<JsonObject>localConsumer(GatewayNodeVerticle.rebalanceAddress(gw.load.nodeId()),
+        message -> rebalance(message.body()));
     heartbeatTimer = vertx.setPeriodic(1000, id -> {
       long now = System.currentTimeMillis();
       for (Session session : new ArrayList<>(gw.sessions)) {
@@ -87,16 +104,53 @@ public final class GatewayVerticle extends VerticleBase {
         .map(reply -> reply.body())
         .otherwise(failure -> new JsonArray()) // the quote role may run on another node or start later
         .onSuccess(states -> gw.sources = states);
-    return Future.all(sources, server.listen());
+    return Future.all(sources, server.listen())
+        .onSuccess(v -> gw.nodeState.ready("gateway", true, null));
   }
 
+  /**
+   * Graceful stop (node shutdown or undeploy): the node drains — refusing new connections, readiness down — and every
+   * session is told to reconnect elsewhere, spread over {@value #SHUTDOWN_SPREAD_MS} ms so the other nodes do not
+   * take everyone at once, then closed with 1012. The server closes once their close handshakes are done (bounded).
+   */
   @Override
   public Future<?> stop() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
+    gw.nodeState.draining(true);
+    gw.nodeState.ready("gateway", false, "stopping");
+    List<String> endpoints = gw.fleet.alternatives();
+    for (Session session : new ArrayList<>(gw.sessions)) {
+      session.shutdown(ThreadLocalRandom.current().nextLong(SHUTDOWN_SPREAD_MS + 1), endpoints);
+    }
     gw.feeds.stop();
-    return server == null ? Future.succeededFuture() : server.close();
+    // The close handshakes are under way: give them time to finish before connections are cut.
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The node verticle found this node over its share: ask {@code fraction} of this instance's sessions (chosen at
+   * random, each at most once) to move, each at a random moment within {@code spreadMs} so that no reconnect storm
+   * follows.
+   */
+  private void rebalance(JsonObject request) {
+    double fraction = request.getDouble("fraction", 0.0);
+    long spreadMs = request.getLong("spreadMs", 0L);
+    List<String> endpoints = request.getJsonArray("endpoints", new JsonArray()).stream().map(String::valueOf).toList();
+    List<Session> candidates = new ArrayList<>();
+    for (Session session : gw.sessions) {
+      if (session.welcomed() && !session.isClosed() && !session.askedToMove) {
+        candidates.add(session);
+      }
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    // Each instance takes its share of the node's count; rounding at random keeps the node's total right on average.
+    int count = (int) Math.min(candidates.size(), Math.floor(fraction * gw.sessions.size() + random.nextDouble()));
+    Collections.shuffle(candidates, random);
+    for (Session session : candidates.subList(0, count)) {
+      session.askToMove(random.nextLong(spreadMs + 1), endpoints);
+    }
   }
 
   /** The symbol directory, loaded once per process and shared by every gateway instance (it is immutable). */
@@ -118,6 +172,20 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   // ---- connections ----------------------------------------------------------------------------------------------
+
+  /**
+   * Admission before the upgrade: a draining node, or one at {@code limits.connectionsPerNode}, answers 503 with
+   * Retry-After and the nodes that accept instead.
+   */
+  private void admit(RoutingContext ctx) {
+    Admission admission = gw.fleet.admit(gw.counters.connections.get());
+    if (admission.accepted()) {
+      ctx.next();
+      return;
+    }
+    LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), admission.closeReason());
+    RestApi.problem(ctx, admission.error(), 503);
+  }
 
   private void upgrade(RoutingContext ctx) {
     if (!ctx.request().canUpgradeToWebSocket()) {
@@ -152,14 +220,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void opened(Transport transport, MultiMap params, String authorization) {
     long current = gw.counters.connections.incrementAndGet();
-    if (current > gw.connectionsPerNode) {
+    Admission admission = gw.fleet.admit(current - 1);
+    if (!admission.accepted()) {
+      // Past the check before the upgrade, in a race with other instances (or SockJS polling): refuse now.
       gw.counters.connections.decrementAndGet();
-      ProtocolException error = new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
-          "this node is at its connection limit; try again later", new JsonObject()
-          .put("limit", "connectionsPerNode").put("max", gw.connectionsPerNode)
-          .put("current", current - 1).put("requested", 1));
-      transport.write(new OutboundMessage(Envelope.error(null, error, System.currentTimeMillis())));
-      transport.close(MessageTypes.CLOSE_OVERLOADED, "connection limit");
+      transport.write(new OutboundMessage(Envelope.error(null, admission.error(), System.currentTimeMillis())));
+      transport.close(MessageTypes.CLOSE_OVERLOADED, admission.closeReason());
       return;
     }
     gw.counters.connectionsTotal.incrementAndGet();

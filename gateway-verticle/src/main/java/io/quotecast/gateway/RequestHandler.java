@@ -75,7 +75,7 @@ final class RequestHandler {
       case MessageTypes.OP_LIST:
         return replied(request, list());
       case MessageTypes.OP_SNAPSHOT:
-        return replied(request, snapshot(args));
+        return snapshot(request, args);
       case MessageTypes.OP_ACK:
         return replied(request, ack(args));
       case MessageTypes.OP_PING:
@@ -154,65 +154,89 @@ final class RequestHandler {
     return Future.failedFuture(failure);
   }
 
+  /**
+   * Joins the accepted channels. Each channel's feed is reserved and its state made known (a fresh feed asks the
+   * symbol's owner) before anything is sent; then, in one turn of the event loop, the reply, each channel's snapshot
+   * and from then on the live data — so nothing interleaves and a joiner continues exactly where the others are.
+   */
   private Future<Void> accept(String requestId, JsonArray accepted, JsonArray rejected, boolean snapshot) {
-    List<Future<ChannelFeed>> feeds = new ArrayList<>();
     List<ChannelKey> keys = new ArrayList<>();
     List<Freq> freqs = new ArrayList<>();
+    List<ChannelFeed> feeds = new ArrayList<>();
+    List<Future<Publication>> states = new ArrayList<>();
     for (int i = 0; i < accepted.size(); i++) {
       JsonObject entry = accepted.getJsonObject(i);
       ChannelKey key = ChannelKey.parse(entry.getString("ch"));
       keys.add(key);
       freqs.add(Freq.fromWire(entry.getString("freq")));
-      feeds.add(gw.feeds.acquire(key));
+      ChannelFeed feed = gw.feeds.reserve(key);
+      feeds.add(feed);
+      states.add(feed.ready().compose(v -> feed.snapshot()));
     }
-    return Future.all(feeds).map(all -> {
-      long now = System.currentTimeMillis();
-      if (session.isClosed()) {
-        // Closed while the feeds were being set up: give back the feeds and what the policy counted.
-        keys.forEach(gw.feeds::releaseIfUnused);
-        JsonArray counted = new JsonArray();
-        for (int i = 0; i < accepted.size(); i++) {
-          if (!accepted.getJsonObject(i).getBoolean("existing", false)) {
-            counted.add(keys.get(i).toString());
-          }
+    return Future.join(states).transform(ready -> {
+      try {
+        if (ready.failed()) {
+          releaseCounted(accepted, keys);
+          return Future.failedFuture(ready.cause()); // a consumer could not register: INTERNAL
         }
-        if (!counted.isEmpty()) {
-          gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
-              new JsonObject().put("connectionId", session.id).put("channels", counted));
+        if (session.isClosed()) {
+          // Closed while the feeds were being set up: give back what the policy counted.
+          releaseCounted(accepted, keys);
+          return Future.succeededFuture();
         }
-        return null;
+        join(requestId, keys, freqs, feeds, rejected, snapshot);
+        return Future.succeededFuture();
+      } finally {
+        feeds.forEach(gw.feeds::unreserve);
       }
-      JsonArray subscribed = new JsonArray();
-      List<Runnable> afterReply = new ArrayList<>();
-      for (int i = 0; i < keys.size(); i++) {
-        ChannelKey key = keys.get(i);
-        Freq freq = freqs.get(i);
-        ChannelFeed feed = gw.feeds.get(key);
-        Publication snap = feed.snapshot();
-        subscribed.add(new JsonObject().put("ch", key.toString()).put("freq", freq.wire())
-            .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch()));
-        Subscription existing = session.subscriptions.get(key.toString());
-        if (existing != null) {
-          // Subscribing again: the freq changes in place, and the current state is sent again if asked.
-          afterReply.add(() -> {
-            feed.changeFreq(existing, freq, now);
-            if (snapshot && snap != null) {
-              session.deliver(existing, new OutboundMessage(Envelope.channelMessage(snap, now,
-                  Envelope.snapshotMeta(snap.epoch()))), snap.seq(), snap.epoch(), now, false);
-            }
-          });
-        } else {
-          Subscription sub = new Subscription(session, key, freq, now);
-          session.subscriptions.put(key.toString(), sub);
-          gw.counters.subscriptions.incrementAndGet();
-          afterReply.add(() -> feed.join(sub, snapshot, now));
-        }
-      }
-      // The reply first, then each channel's snapshot, then live data: all on this event loop, so nothing interleaves.
-      session.reply(requestId, new JsonObject().put("subscribed", subscribed).put("rejected", rejected));
-      afterReply.forEach(Runnable::run);
-      return null;
     });
+  }
+
+  private void join(String requestId, List<ChannelKey> keys, List<Freq> freqs, List<ChannelFeed> feeds,
+                    JsonArray rejected, boolean snapshot) {
+    long now = System.currentTimeMillis();
+    JsonArray subscribed = new JsonArray();
+    List<Runnable> afterReply = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      ChannelKey key = keys.get(i);
+      Freq freq = freqs.get(i);
+      ChannelFeed feed = feeds.get(i);
+      Publication snap = feed.latest;
+      subscribed.add(new JsonObject().put("ch", key.toString()).put("freq", freq.wire())
+          .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch()));
+      Subscription existing = session.subscriptions.get(key.toString());
+      if (existing != null) {
+        // Subscribing again: the freq changes in place, and the current state is sent again if asked.
+        afterReply.add(() -> {
+          feed.changeFreq(existing, freq, now);
+          if (snapshot && snap != null) {
+            session.deliver(existing, new OutboundMessage(Envelope.channelMessage(snap, now,
+                Envelope.snapshotMeta(snap.epoch()))), snap.seq(), snap.epoch(), now, false);
+          }
+        });
+      } else {
+        Subscription sub = new Subscription(session, key, freq, now);
+        session.subscriptions.put(key.toString(), sub);
+        gw.counters.subscriptions.incrementAndGet();
+        afterReply.add(() -> feed.join(sub, snapshot, now));
+      }
+    }
+    session.reply(requestId, new JsonObject().put("subscribed", subscribed).put("rejected", rejected));
+    afterReply.forEach(Runnable::run);
+  }
+
+  /** Tells the subscription verticle to forget the channels it counted for a subscribe that did not happen. */
+  private void releaseCounted(JsonArray accepted, List<ChannelKey> keys) {
+    JsonArray counted = new JsonArray();
+    for (int i = 0; i < accepted.size(); i++) {
+      if (!accepted.getJsonObject(i).getBoolean("existing", false)) {
+        counted.add(keys.get(i).toString());
+      }
+    }
+    if (!counted.isEmpty()) {
+      gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_RELEASED,
+          new JsonObject().put("connectionId", session.id).put("channels", counted));
+    }
   }
 
   // ---- unsubscribe / update -------------------------------------------------------------------------------------
@@ -294,10 +318,12 @@ final class RequestHandler {
         .put("connection", session.connectionJson());
   }
 
-  private JsonObject snapshot(RequestArgs args) {
-    JsonArray snapshots = new JsonArray();
-    JsonArray rejected = new JsonArray();
-    for (String text : args.channels()) {
+  /** The owners' current state of each channel, in request order; a channel that fails is listed in rejected. */
+  private Future<Void> snapshot(ClientRequest request, RequestArgs args) {
+    List<String> channels = args.channels();
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (String text : channels) {
+      Future<JsonObject> answer;
       try {
         ChannelKey key = ChannelKey.parse(text);
         requireScope(key);
@@ -305,20 +331,36 @@ final class RequestHandler {
         if (listing == null) {
           throw RestApi.unknownSymbol(gw.symbols, key.symbol());
         }
-        Publication snap = gw.feeds.snapshots.get(key.toString());
-        snapshots.add(new JsonObject().put("ch", key.toString())
+        answer = gw.owner.snapshot(key).map(snap -> new JsonObject().put("ch", key.toString())
             .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch())
             .put("data", snap == null ? null : new JsonObject(snap.data())));
       } catch (ProtocolException e) {
-        JsonObject entry = e.toJson().put("ch", text);
+        answer = Future.failedFuture(e);
+      }
+      answers.add(answer);
+    }
+    return Future.join(answers).transform(ignored -> {
+      JsonArray snapshots = new JsonArray();
+      JsonArray rejected = new JsonArray();
+      for (int i = 0; i < answers.size(); i++) {
+        Future<JsonObject> answer = answers.get(i);
+        if (answer.succeeded()) {
+          snapshots.add(answer.result());
+          continue;
+        }
+        if (!(answer.cause() instanceof ProtocolException e)) {
+          return Future.failedFuture(answer.cause());
+        }
+        JsonObject entry = e.toJson().put("ch", channels.get(i));
         if (e.code() == ErrorCode.INVALID_SYMBOL && !entry.containsKey("suggestions")) {
-          entry.put("suggestions", RestApi.suggestions(gw.symbols, e.extra().getString("symbol", text)));
+          entry.put("suggestions", RestApi.suggestions(gw.symbols, e.extra().getString("symbol", channels.get(i))));
         }
         entry.remove("symbol");
         rejected.add(entry);
       }
-    }
-    return new JsonObject().put("snapshots", snapshots).put("rejected", rejected);
+      session.reply(request.id(), new JsonObject().put("snapshots", snapshots).put("rejected", rejected));
+      return Future.succeededFuture();
+    });
   }
 
   private JsonObject ack(RequestArgs args) {

@@ -1,6 +1,5 @@
 package io.quotecast.gateway;
 
-import io.quotecast.common.Addresses;
 import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ErrorCode;
 import io.quotecast.common.KlineInterval;
@@ -8,15 +7,16 @@ import io.quotecast.common.Listing;
 import io.quotecast.common.Problem;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.auth.Scopes;
-import io.quotecast.common.Publication;
 import io.quotecast.common.SymbolCode;
 import io.quotecast.common.SymbolDirectory;
+import io.quotecast.common.cluster.GatewayLoad;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REST API under {@code /api/v1}: reference data, quotes from the same snapshot cache the pushes come from (so
- * {@code seq} matches the WebSocket), history from the quote verticle. Errors are RFC 9457 problem documents carrying
+ * REST API under {@code /api/v1}: reference data, quotes and history from the quote node that owns the symbol (the
+ * state the pushes come from, so {@code seq} matches the WebSocket on any node), and the gateway endpoints. Errors are RFC 9457 problem documents carrying
  * the protocol's {@code code}.
  */
 final class RestApi {
@@ -44,6 +44,8 @@ final class RestApi {
     if (gw.auth.devTokens()) {
       new DevTokenRoute(gw).mount(router);
     }
+    // Discovery comes before authentication: a client picks its node before it has anything to present there.
+    router.get("/api/v1/endpoints").handler(this::endpoints);
     router.route("/api/v1/*").handler(auth::authenticate);
     router.get("/api/v1/symbols").handler(this::searchSymbols);
     router.get("/api/v1/symbols/:symbol").handler(this::symbol);
@@ -83,7 +85,7 @@ final class RestApi {
 
   private void quote(RoutingContext ctx) {
     Listing listing = listing(ctx.pathParam("symbol"));
-    json(ctx, quoteJson(listing.symbol()));
+    quoteJson(listing.symbol()).onSuccess(json -> json(ctx, json)).onFailure(ctx::fail);
   }
 
   private void quotes(RoutingContext ctx) {
@@ -97,35 +99,56 @@ final class RestApi {
           new JsonObject().put("limit", "symbolsPerRequest").put("max", 200).put("current", 0)
               .put("requested", symbols.size()));
     }
-    StringBuilder sb = new StringBuilder("{\"quotes\":[");
-    JsonArray rejected = new JsonArray();
-    boolean first = true;
+    List<String> raws = new ArrayList<>();
+    List<Future<String>> answers = new ArrayList<>();
     for (String raw : symbols) {
+      raws.add(raw.trim());
+      Future<String> answer;
       try {
-        Listing listing = listing(raw.trim());
-        if (!first) {
-          sb.append(',');
-        }
-        first = false;
-        sb.append(quoteJson(listing.symbol()));
+        answer = quoteJson(listing(raw.trim()).symbol());
       } catch (ProtocolException e) {
-        rejected.add(e.toJson().put("symbol", raw.trim()));
+        answer = Future.failedFuture(e);
       }
+      answers.add(answer);
     }
-    sb.append("],\"rejected\":").append(rejected.encode()).append('}');
-    json(ctx, sb.toString());
+    Future.join(answers).onComplete(ignored -> {
+      StringBuilder sb = new StringBuilder("{\"quotes\":[");
+      JsonArray rejected = new JsonArray();
+      boolean first = true;
+      for (int i = 0; i < answers.size(); i++) {
+        Future<String> answer = answers.get(i);
+        if (answer.succeeded()) {
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          sb.append(answer.result());
+        } else if (answer.cause() instanceof ProtocolException e) {
+          rejected.add(e.toJson().put("symbol", raws.get(i)));
+        } else {
+          ctx.fail(answer.cause());
+          return;
+        }
+      }
+      sb.append("],\"rejected\":").append(rejected.encode()).append('}');
+      json(ctx, sb.toString());
+    });
   }
 
-  /** {@code {"ch","seq","epoch","data"}} from the snapshot cache, the same object the WebSocket pushed. */
-  private String quoteJson(String symbol) {
+  /**
+   * {@code {"ch","seq","epoch","data"}} from the symbol's owner, the same state the WebSocket pushes; UNAVAILABLE
+   * when there is none yet or no owner answers.
+   */
+  private Future<String> quoteJson(String symbol) {
     ChannelKey key = ChannelKey.quote(symbol);
-    Publication p = gw.feeds.snapshots.get(key.toString());
-    if (p == null) {
-      throw new ProtocolException(ErrorCode.UNAVAILABLE, "no quote for " + symbol + " yet",
-          new JsonObject().put("retryAfterMs", 1000));
-    }
-    return "{\"ch\":\"" + p.channel() + "\",\"seq\":" + p.seq() + ",\"epoch\":\"" + p.epoch() + "\",\"data\":"
-        + p.data() + "}";
+    return gw.owner.snapshot(key).compose(p -> {
+      if (p == null) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE, "no quote for " + symbol + " yet",
+            new JsonObject().put("retryAfterMs", 1000)));
+      }
+      return Future.succeededFuture("{\"ch\":\"" + p.channel() + "\",\"seq\":" + p.seq() + ",\"epoch\":\""
+          + p.epoch() + "\",\"data\":" + p.data() + "}");
+    });
   }
 
   // ---- history --------------------------------------------------------------------------------------------------
@@ -158,18 +181,32 @@ final class RestApi {
   }
 
   private Future<String> history(RoutingContext ctx, JsonObject request) {
-    return gw.vertx.eventBus().<String>request(Addresses.QUOTE_HISTORY, request)
-        .map(reply -> reply.body())
+    return gw.owner.history(request)
         .onFailure(failure -> {
           if (failure instanceof ReplyException re && re.failureCode() == 404) {
             ctx.fail(unknownSymbol(gw.symbols, request.getString("symbol")));
           } else if (failure instanceof ReplyException re && re.failureCode() == 400) {
             ctx.fail(ProtocolException.badRequest("query", re.getMessage()));
+          } else if (failure instanceof ProtocolException pe) {
+            ctx.fail(pe);
           } else {
-            ctx.fail(new ProtocolException(ErrorCode.UNAVAILABLE, "history unavailable: " + failure.getMessage(),
-                new JsonObject().put("retryAfterMs", 1000)));
+            ctx.fail(QuoteOwner.unavailable("history", request.getString("symbol"), failure));
           }
         });
+  }
+
+  // ---- discovery ------------------------------------------------------------------------------------------------
+
+  /** The gateway nodes clients may connect to, least loaded first (draining and full ones last), and this node's URL. */
+  private void endpoints(RoutingContext ctx) {
+    JsonArray endpoints = new JsonArray();
+    for (GatewayLoad l : gw.fleet.loads()) {
+      endpoints.add(new JsonObject().put("url", l.url()).put("node", l.node()).put("name", l.name())
+          .put("connections", l.connections()).put("maxConnections", l.maxConnections())
+          .put("cpu", l.cpu() < 0 ? null : Math.round(l.cpu() * 1000) / 1000.0).put("state", l.state()));
+    }
+    ctx.response().putHeader("Cache-Control", "no-store");
+    json(ctx, new JsonObject().put("endpoints", endpoints).put("self", gw.load.url).encode());
   }
 
   private void status(RoutingContext ctx) {

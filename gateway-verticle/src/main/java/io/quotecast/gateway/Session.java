@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -51,6 +52,9 @@ final class Session {
   private long authTimer = -1;
   private long noticeTimer = -1;
   private long expiryTimer = -1;
+  private long moveTimer = -1;
+  /** Asked to move to another node (rebalance); a session is asked at most once. */
+  boolean askedToMove;
 
   long received;
   long sent;
@@ -242,6 +246,44 @@ final class Session {
       gw.vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
+  }
+
+  // ---- moving to other nodes -----------------------------------------------------------------------------------
+
+  /**
+   * Asks the client to reconnect elsewhere ({@code notice} rebalance, PROTOCOL.md §7): it should connect to one of
+   * {@code endpoints} after {@code reconnectAfterMs}; this side closes with 1001 a grace period after that unless the
+   * client left first.
+   */
+  void askToMove(long reconnectAfterMs, List<String> endpoints) {
+    if (closed || askedToMove) {
+      return;
+    }
+    askedToMove = true;
+    notice("rebalance", reconnectAfterMs, endpoints, "this node is busier than others; please reconnect to "
+        + (endpoints.isEmpty() ? "another node" : endpoints.get(0)) + " in " + reconnectAfterMs + " ms");
+    log.info("asked to move (rebalance) in {} ms", reconnectAfterMs);
+    moveTimer = gw.vertx.setTimer(reconnectAfterMs + RebalancePlanner.GRACE_MS, t -> {
+      moveTimer = -1;
+      close(MessageTypes.CLOSE_GOING_AWAY, "rebalance");
+    });
+  }
+
+  /** The node shuts down: tell the client when and where to reconnect, then close 1012 (PROTOCOL.md §7–§8). */
+  void shutdown(long reconnectAfterMs, List<String> endpoints) {
+    if (closed) {
+      return;
+    }
+    notice("shutdown", reconnectAfterMs, endpoints, "this node is restarting; please reconnect"
+        + (endpoints.isEmpty() ? "" : " to " + endpoints.get(0)) + " in " + reconnectAfterMs + " ms");
+    close(MessageTypes.CLOSE_RESTARTING, "restarting");
+  }
+
+  private void notice(String event, long reconnectAfterMs, List<String> endpoints, String message) {
+    JsonObject data = new JsonObject().put("event", event).put("reconnectAfterMs", reconnectAfterMs)
+        .put("endpoints", new JsonArray(new ArrayList<>(endpoints))).put("message", message);
+    send(new OutboundMessage(Envelope.message(MessageTypes.NOTICE, System.currentTimeMillis()).put("data", data)
+        .encode()));
   }
 
   // ---- delivery -------------------------------------------------------------------------------------------------
@@ -437,6 +479,10 @@ final class Session {
       authTimer = -1;
     }
     cancelExpiryTimers();
+    if (moveTimer >= 0) {
+      gw.vertx.cancelTimer(moveTimer);
+      moveTimer = -1;
+    }
     batch.clear();
     if (!subscriptions.isEmpty()) {
       JsonArray channels = new JsonArray();

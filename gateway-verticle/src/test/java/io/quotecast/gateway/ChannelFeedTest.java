@@ -35,6 +35,7 @@ class ChannelFeedTest {
 
   private Vertx vertx;
   private Gateway gw;
+  private final FakeSnapshots owner = new FakeSnapshots();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -42,6 +43,7 @@ class ChannelFeedTest {
     JsonObject config = ConfigLoader.load(vertx, null).toCompletionStage().toCompletableFuture().get(10,
         TimeUnit.SECONDS);
     gw = new Gateway(vertx, new Settings(config), SymbolDirectory.of(ListingLoader.loadShipped()));
+    gw.feeds.snapshots = owner;
   }
 
   @AfterEach
@@ -73,6 +75,7 @@ class ChannelFeedTest {
   private Subscription join(Session s, ChannelFeed feed, Freq freq) {
     Subscription sub = new Subscription(s, feed.key, freq, 0);
     s.subscriptions.put(feed.key.toString(), sub);
+    assertTrue(feed.snapshot().isComplete(), "the owner answers at once here");
     feed.join(sub, true, 0);
     return sub;
   }
@@ -125,7 +128,7 @@ class ChannelFeedTest {
     FakeTransport early = new FakeTransport();
     join(session(early), feed, Freq.REALTIME);
     feed.publish(quote(5));
-    gw.feeds.snapshots.put(QUOTE.toString(), quote(8)); // the quote verticle is ahead of this loop's bus queue
+    owner.state.put(QUOTE.toString(), quote(8)); // the owner is ahead of this loop's bus queue
     FakeTransport late = new FakeTransport();
     join(session(late), feed, Freq.REALTIME);
     for (long seq = 6; seq <= 9; seq++) {
@@ -138,7 +141,7 @@ class ChannelFeedTest {
 
   @Test
   void aNewFeedStartsFromTheSnapshotCache() {
-    gw.feeds.snapshots.put(QUOTE.toString(), quote(8));
+    owner.state.put(QUOTE.toString(), quote(8));
     ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
     FakeTransport t = new FakeTransport();
     join(session(t), feed, Freq.REALTIME);
@@ -288,5 +291,95 @@ class ChannelFeedTest {
     assertEquals(0, feed.size());
     assertTrue(feed.realtime.isEmpty());
     assertFalse(feed.groups.containsKey(Freq.S1));
+  }
+
+  @Test
+  void aFreshFeedWaitingForTheOwnerTakesTheNewerOfAnswerAndBusAndNeverStepsBack() {
+    owner.hold = true;
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    var first = feed.snapshot();
+    var second = feed.snapshot(); // a second subscriber joining meanwhile shares the request
+    assertEquals(1, owner.asked);
+    feed.publish(quote(5)); // the bus delivers while the owner's answer travels
+    feed.publish(quote(6));
+    owner.state.put(QUOTE.toString(), quote(4)); // the owner answered before publishing 5: older than the bus
+    owner.answer();
+    assertTrue(first.isComplete() && second.isComplete());
+    assertEquals(6L, first.result().seq(), "an older answer does not set the feed back");
+    FakeTransport t = new FakeTransport();
+    join(session(t), feed, Freq.REALTIME);
+    feed.publish(quote(7));
+    assertEquals(List.of(6L, 7L), t.json().stream().map(m -> m.getLong("seq")).toList());
+
+    ChannelFeed other = new ChannelFeed(TRADE, gw.feeds);
+    other.snapshot();
+    other.publish(trade(5));
+    owner.state.put(TRADE.toString(), trade(8)); // the owner is ahead of this loop's bus queue
+    owner.answer();
+    owner.hold = false;
+    FakeTransport u = new FakeTransport();
+    join(session(u), other, Freq.REALTIME);
+    other.publish(trade(7)); // covered by the answer
+    other.publish(trade(9));
+    assertEquals(List.of(8L, 9L), u.json().stream().map(m -> m.getLong("seq")).toList());
+  }
+
+  @Test
+  void withoutAnOwnerTheFeedStartsEmptyAndItsFirstPublicationIsASnapshot() {
+    owner.unavailable = true;
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    join(session(t), feed, Freq.REALTIME);
+    assertTrue(t.written.isEmpty(), "nothing to send yet");
+    feed.publish(quote(3)); // the new owner's first publication
+    feed.publish(quote(4));
+    List<JsonObject> msgs = t.json();
+    assertEquals(List.of(3L, 4L), msgs.stream().map(m -> m.getLong("seq")).toList());
+    assertTrue(msgs.get(0).getJsonObject("meta").getBoolean("snapshot"));
+    assertEquals("e1", msgs.get(0).getJsonObject("meta").getString("epoch"));
+    assertNull(msgs.get(1).getJsonObject("meta"));
+  }
+
+  @Test
+  void anEpochChangeReachesEverySubscriberAtOnceAsASnapshot() {
+    ChannelFeed quotes = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport live = new FakeTransport();
+    FakeTransport slow = new FakeTransport();
+    join(session(live), quotes, Freq.REALTIME);
+    Subscription conflated = join(session(slow), quotes, Freq.S5);
+    quotes.publish(quote(41));
+    quotes.publish(quote(42));
+    Publication failover = new Publication(QUOTE.toString(), 42, "e2", 2000, "{\"n\":\"new\"}");
+    quotes.publish(failover); // the new owner continues from the last snapshot, in a new epoch
+    quotes.publish(new Publication(QUOTE.toString(), 43, "e2", 2001, "{\"n\":43}"));
+
+    List<JsonObject> rt = live.json();
+    assertEquals(List.of(41L, 42L, 42L, 43L), rt.stream().map(m -> m.getLong("seq")).toList());
+    assertEquals(new JsonObject().put("snapshot", true).put("epoch", "e2"), rt.get(2).getJsonObject("meta"));
+    assertNull(rt.get(3).getJsonObject("meta"));
+
+    List<JsonObject> cf = slow.json();
+    assertEquals(2, cf.size(), "the old epoch's pending state, then the new epoch's snapshot, without waiting a tick");
+    assertEquals(42L, cf.get(0).getLong("seq"));
+    assertNull(cf.get(0).getJsonObject("meta"));
+    assertEquals(new JsonObject().put("snapshot", true).put("epoch", "e2"), cf.get(1).getJsonObject("meta"));
+    assertEquals("e2", conflated.epoch);
+    conflated.group.flush(10_000);
+    assertEquals(43L, slow.json().get(2).getLong("seq"), "then the new epoch at the group's pace");
+
+    ChannelFeed trades = new ChannelFeed(TRADE, gw.feeds);
+    FakeTransport tt = new FakeTransport();
+    Subscription tradeSub = join(session(tt), trades, Freq.S1);
+    trades.publish(trade(1));
+    trades.publish(trade(2));
+    trades.publish(new Publication(TRADE.toString(), 1, "e2", 3000, "{\"tradeId\":100}"));
+    List<JsonObject> tm = tt.json();
+    assertEquals(2, tm.size());
+    assertEquals(2, tm.get(0).getJsonArray("data").size(), "every trade of the old epoch is delivered");
+    assertTrue(tm.get(1).getJsonObject("meta").getBoolean("snapshot"));
+    assertEquals(100, tm.get(1).getJsonObject("data").getInteger("tradeId"));
+    trades.publish(new Publication(TRADE.toString(), 2, "e2", 3001, "{\"tradeId\":101}"));
+    tradeSub.group.flush(10_000);
+    assertEquals(101, tt.json().get(2).getJsonArray("data").getJsonObject(0).getInteger("tradeId"));
   }
 }
