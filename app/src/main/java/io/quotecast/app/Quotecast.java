@@ -6,6 +6,7 @@ import io.quotecast.common.auth.AuthSettings;
 import io.quotecast.quote.QuoteConfig;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
+import io.quotecast.gateway.GatewayNodeVerticle;
 import io.quotecast.gateway.GatewayVerticle;
 import io.quotecast.monitor.MonitorVerticle;
 import io.quotecast.quote.QuoteVerticle;
@@ -84,7 +85,8 @@ public final class Quotecast {
     if (roles.contains(Role.GATEWAY)) {
       int instances = settings.getInt(ConfigKeys.GATEWAY_INSTANCES);
       int n = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
-      chain = chain.compose(v -> deploy(vertx, GatewayVerticle.class, config, n, ids));
+      chain = chain.compose(v -> deploy(vertx, GatewayVerticle.class, config, n, ids))
+          .compose(v -> deploy(vertx, GatewayNodeVerticle.class, config, 1, ids));
     }
     if (vertx.isClustered()) {
       chain = chain.compose(v -> deploy(vertx, ClusterHealth.class, config, 1, ids));

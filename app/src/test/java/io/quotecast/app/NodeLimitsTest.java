@@ -11,7 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node of its own with limits.connectionsPerNode = 2 (the third connection is refused with 1013, then space frees)
+ * A node of its own with limits.connectionsPerNode = 2 (the third connection is refused before the upgrade with 503,
+ * then space frees)
  * and tiers.free.minFreq = 500ms (anonymous users are tier free) (requested freqs are raised to it).
  */
 class NodeLimitsTest {
@@ -38,17 +39,16 @@ class NodeLimitsTest {
     try (WsClient a = WsClient.open(server.vertx, server.port, "/ws");
          WsClient b = WsClient.open(server.vertx, server.port, "/ws")) {
       assertEquals(2, server.counters().connections.get());
-      try (WsClient c = WsClient.connect(server.vertx, server.port, "/ws")) {
-        JsonObject error = c.waitFor(m -> "error".equals(m.getString("type")), WsClient.WAIT_MS);
-        JsonObject data = error.getJsonObject("data");
-        assertEquals("LIMIT_EXCEEDED", data.getString("code"), error::encode);
-        assertEquals("connectionsPerNode", data.getString("limit"), error::encode);
-        assertEquals(2, data.getInteger("max"), error::encode);
-        assertEquals(2, data.getInteger("current"), error::encode);
-        assertEquals(1, data.getInteger("requested"), error::encode);
-        assertEquals(1013, c.awaitClose(WsClient.WAIT_MS));
-        assertTrue(c.messages().stream().noneMatch(m -> "welcome".equals(m.getString("type"))), "no welcome");
-      }
+      assertEquals(503, WsClient.handshakeStatus(server.vertx, server.port, "/ws", null), "refused before upgrade");
+      io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> refused = server.get("/ws");
+      assertEquals(503, refused.statusCode());
+      assertTrue(refused.getHeader("Retry-After") != null, "Retry-After");
+      JsonObject problem = refused.bodyAsJsonObject();
+      assertEquals("UNAVAILABLE", problem.getString("code"), problem::encode);
+      assertEquals("connectionsPerNode", problem.getString("limit"), problem::encode);
+      assertEquals(2, problem.getInteger("max"), problem::encode);
+      assertEquals(2, problem.getInteger("current"), problem::encode);
+      assertTrue(problem.getJsonArray("endpoints").isEmpty(), "a lone node has no other endpoint: " + problem);
       assertEquals(2, server.counters().connections.get(), "the refused connection is not counted");
       assertEquals("result", a.request("ping").getString("type"), "existing connections are unaffected");
 

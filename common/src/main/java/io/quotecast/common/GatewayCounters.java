@@ -27,6 +27,10 @@ public final class GatewayCounters implements Shareable {
   public final LongAdder conflated = new LongAdder();
   public final LongAdder malformed = new LongAdder();
   public final LongAdder publicationsIn = new LongAdder();
+  /** Seq jumps on the bus filled from the owner's history before clients saw them. */
+  public final LongAdder gapsFilled = new LongAdder();
+  /** Seq jumps the owner could no longer fill (clients see the jump). */
+  public final LongAdder gapsUnfilled = new LongAdder();
 
   public static GatewayCounters of(Vertx vertx) {
     LocalMap<String, GatewayCounters> map = vertx.sharedData().getLocalMap(Addresses.GATEWAY_COUNTERS);
@@ -48,6 +52,8 @@ public final class GatewayCounters implements Shareable {
         .put("bytesOut", bytesOut.sum())
         .put("conflated", conflated.sum())
         .put("malformed", malformed.sum())
-        .put("publicationsIn", publicationsIn.sum());
+        .put("publicationsIn", publicationsIn.sum())
+        .put("gapsFilled", gapsFilled.sum())
+        .put("gapsUnfilled", gapsUnfilled.sum());
   }
 }

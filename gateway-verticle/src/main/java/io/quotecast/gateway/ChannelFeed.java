@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,12 +34,15 @@ final class ChannelFeed {
   /** Whether {@link GatewayCounters#consumers} counts this feed's consumer (set once it is registered). */
   boolean consumerCounted;
   private int size;
+  /** Bus arrivals waiting while a gap is filled from the owner's history; null when none is being filled. */
+  private List<Publication> held;
+  private static final int MAX_HELD = 10_000;
 
   ChannelFeed(ChannelKey key, FeedRegistry registry) {
     this.key = key;
     this.registry = registry;
     this.consumer = registry.vertx.eventBus().consumer(key.address());
-    this.consumer.handler(message -> publish(message.body()));
+    this.consumer.handler(message -> receive(message.body()));
   }
 
   Future<Void> ready() {
@@ -47,6 +51,44 @@ final class ChannelFeed {
 
   int size() {
     return size;
+  }
+
+  /**
+   * A publication from the bus. A seq jump within the epoch means the bus did not bring everything — typically the
+   * first publications after a new feed registered, sent before the owner's node saw the registration: the missed
+   * ones are asked from the owner's history and delivered first, while later arrivals wait in order. Only when the
+   * owner no longer holds them does the jump reach clients (who then see it, and can resume).
+   */
+  void receive(Publication p) {
+    if (held != null) {
+      if (held.size() < MAX_HELD) {
+        held.add(p);
+      } else {
+        registry.counters.gapsUnfilled.increment(); // the owner is not answering: do not hold without bound
+      }
+      return;
+    }
+    Publication prev = latest;
+    if (prev != null && prev.epoch().equals(p.epoch()) && p.seq() > prev.seq() + 1) {
+      held = new ArrayList<>();
+      held.add(p);
+      registry.snapshots.missed(key, prev.seq(), prev.epoch()).onComplete(ar -> {
+        List<Publication> missed = ar.succeeded() ? ar.result() : null;
+        if (missed != null) {
+          registry.counters.gapsFilled.increment();
+          missed.forEach(this::publish);
+        } else {
+          registry.counters.gapsUnfilled.increment();
+        }
+        List<Publication> waiting = held;
+        held = null;
+        // The publication that revealed the gap goes out now whatever the answer (asking again would loop).
+        publish(waiting.get(0));
+        waiting.subList(1, waiting.size()).forEach(this::receive);
+      });
+      return;
+    }
+    publish(p);
   }
 
   void publish(Publication p) {

@@ -91,7 +91,9 @@ public final class GatewayNodeVerticle extends VerticleBase {
     reporting = true;
     GatewayLoad mine = self.now(Math.max(0, maxLagMs));
     maxLagMs = 0;
-    return loads.put(mine.node(), mine.toJson(), 3 * intervalMs)
+    // Dead nodes drop out by membership at once; the TTL only clears entries of nodes that stopped reporting while
+    // still members, so it is generous enough that a busy node's late report never makes it vanish from the list.
+    return loads.put(mine.node(), mine.toJson(), Math.max(10 * intervalMs, 5000))
         .compose(v -> loads.entries())
         .map(entries -> {
           List<GatewayLoad> fleet = fleet(mine, entries);

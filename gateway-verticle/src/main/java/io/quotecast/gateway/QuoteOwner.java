@@ -11,7 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Requests to the quote node that produces a symbol ({@link QuoteRoute}): snapshots and history come from the owner's
@@ -42,6 +45,26 @@ final class QuoteOwner implements SnapshotSource {
             return Future.succeededFuture(null);
           }
           return Future.failedFuture(unavailable("snapshot", key.symbol(), failure));
+        });
+  }
+
+  @Override
+  public Future<List<Publication>> missed(ChannelKey key, long afterSeq, String epoch) {
+    JsonObject request = new JsonObject().put("channel", key.toString()).put("seq", afterSeq).put("epoch", epoch);
+    return vertx.eventBus().<JsonObject>request(QuoteRoute.address(key.symbol(), buckets), request,
+            QuoteRoute.options(QuoteRoute.REPLAY, timeoutMs))
+        .map(reply -> {
+          JsonObject body = reply.body();
+          if (!body.getBoolean("recovered", false) || !epoch.equals(body.getString("epoch"))) {
+            return null;
+          }
+          List<Publication> out = new ArrayList<>();
+          for (Object o : body.getJsonArray("publications", new JsonArray())) {
+            JsonObject j = (JsonObject) o;
+            out.add(new Publication(key.toString(), j.getLong("seq"), epoch, j.getLong("sourceTime"),
+                j.getString("data")));
+          }
+          return out;
         });
   }
 

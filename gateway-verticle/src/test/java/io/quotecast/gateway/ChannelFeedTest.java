@@ -382,4 +382,34 @@ class ChannelFeedTest {
     tradeSub.group.flush(10_000);
     assertEquals(101, tt.json().get(2).getJsonArray("data").getJsonObject(0).getInteger("tradeId"));
   }
+
+  @Test
+  void aSeqJumpOnTheBusIsFilledFromTheOwnersHistoryBeforeLaterArrivals() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    feed.receive(quote(1));
+    join(session(t), feed, Freq.REALTIME);
+    owner.history.put(QUOTE.toString(), List.of(quote(1), quote(2), quote(3), quote(4)));
+    owner.holdMissed = true;
+    feed.receive(quote(4)); // 2 and 3 never came over the bus
+    feed.receive(quote(5)); // arrives while the owner is being asked: waits, in order
+    assertEquals(1, t.json().size(), "nothing after the snapshot until the gap is filled");
+    owner.answerMissed();
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), t.json().stream().map(m -> m.getLong("seq")).toList());
+    assertEquals(1, owner.missedAsked);
+    assertEquals(1, gw.counters.gapsFilled.sum());
+    feed.receive(quote(6));
+    assertEquals(6L, t.json().get(5).getLong("seq"));
+  }
+
+  @Test
+  void aJumpTheOwnerCanNoLongerFillReachesClientsAsIs() {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    feed.receive(quote(1));
+    join(session(t), feed, Freq.REALTIME);
+    feed.receive(quote(9)); // no history: not recovered
+    assertEquals(List.of(1L, 9L), t.json().stream().map(m -> m.getLong("seq")).toList());
+    assertEquals(1, gw.counters.gapsUnfilled.sum());
+  }
 }
