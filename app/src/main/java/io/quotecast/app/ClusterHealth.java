@@ -11,16 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports the node's cluster readiness ({@code cluster} in {@code /health/ready}) every {@value #PERIOD_MS} ms: the
- * node is an active member and Hazelcast says the cluster is safe (every partition's backups in place, no migration
- * running) — while it is not, a second node loss could lose shared state, so the node should not take traffic yet.
- * Deployed only on clustered nodes.
+ * Reports the node's cluster readiness ({@code cluster} in {@code /health/ready}) every {@value #PERIOD_MS} ms. A
+ * joining node becomes ready once it is an active member and Hazelcast has called the cluster safe (its partitions and
+ * backups in place). After that only losing membership makes it unready: every scale event migrates partitions, and
+ * marking every node unready meanwhile would leave a Service without endpoints. Deployed only on clustered nodes.
  */
 public final class ClusterHealth extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterHealth.class);
   static final long PERIOD_MS = 2000;
   private long timer = -1;
   private Boolean lastSafe;
+  private boolean joined;
 
   @Override
   public Future<?> start() {
@@ -43,9 +44,12 @@ public final class ClusterHealth extends VerticleBase {
             && hz.getPartitionService().isClusterSafe(), false)
         .onComplete(ar -> {
           boolean safe = ar.succeeded() && ar.result();
-          String reason = safe ? null : ar.failed() ? "cluster check failed: " + ar.cause().getMessage()
-              : "cluster not safe (joining, or partitions migrating after a member change)";
-          NodeState.of(vertx).ready("cluster", safe, reason);
+          joined |= safe;
+          boolean ready = safe || (joined && view.active());
+          String reason = ready ? null : !view.active() ? "not an active cluster member"
+              : ar.failed() ? "cluster check failed: " + ar.cause().getMessage()
+              : "joining: waiting for the cluster to be safe (partitions and backups in place)";
+          NodeState.of(vertx).ready("cluster", ready, reason);
           if (lastSafe == null || lastSafe != safe) {
             LOG.info("cluster {}: {} members", safe ? "safe" : "not safe", view.members().size());
             lastSafe = safe;

@@ -112,7 +112,8 @@ public final class Main {
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // Undeploying hands symbols over and tells clients where to go; Kubernetes allows more (k8s/README.md).
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }

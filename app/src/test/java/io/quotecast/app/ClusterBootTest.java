@@ -48,7 +48,7 @@ class ClusterBootTest {
   @Test
   void kubernetesDiscoveryByDnsWhenChosen() throws Exception {
     JsonObject config = defaults();
-    config.getJsonObject("cluster").put("discovery", "kubernetes").put("host", "0.0.0.0")
+    config.getJsonObject("cluster").put("discovery", "kubernetes").put("host", "10.1.2.3")
         .put("kubernetesServiceDns", "quotecast-hazelcast.markets.svc.cluster.local");
     Config hz = ClusterBoot.hazelcastConfig(new Settings(config));
     JoinConfig join = hz.getNetworkConfig().getJoin();
@@ -56,7 +56,17 @@ class ClusterBootTest {
     assertTrue(join.getKubernetesConfig().isEnabled());
     assertEquals("quotecast-hazelcast.markets.svc.cluster.local",
         join.getKubernetesConfig().getProperty("service-dns"));
-    assertFalse(hz.getNetworkConfig().getInterfaces().isEnabled(), "0.0.0.0 binds every interface");
+    assertEquals("10.1.2.3", hz.getNetworkConfig().getPublicAddress(), "advertises the pod IP");
+    assertTrue(hz.getNetworkConfig().getInterfaces().getInterfaces().contains("10.1.2.3"));
+  }
+
+  @Test
+  void aClusteredNodeNeedsAnAddressOthersCanReach() throws Exception {
+    JsonObject config = defaults();
+    config.getJsonObject("cluster").put("enabled", true).put("host", "0.0.0.0");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Quotecast.validate(config));
+    assertTrue(e.getMessage().startsWith("config key cluster.host:"), e.getMessage());
   }
 
   @Test

@@ -7,10 +7,6 @@ public final class Addresses {
   /** Prefix of channel publications: {@code md.quote.600519.SH}, {@code md.kline.1m.600519.SH}. */
   public static final String MARKET_DATA_PREFIX = "md.";
 
-  /** Request: recent trades / bars history of one symbol, answered by the quote verticle. */
-  public static final String QUOTE_HISTORY = "quote.history";
-  /** Request: missed publications of a channel since a seq, answered by the quote verticle. */
-  public static final String QUOTE_REPLAY = "quote.replay";
   /** Publish: data-source state changes ({@code status} messages). */
   public static final String SOURCE_STATUS = "quote.source.status";
   /** Request: current state of every data source. */

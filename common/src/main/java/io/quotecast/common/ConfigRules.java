@@ -112,6 +112,13 @@ public final class ConfigRules {
       throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_PUBLIC_URL
           + ": expected a ws:// or wss:// URL such as ws://node-2.example.com:8080/ws, got '" + url + "'");
     }
+    String clusterHost = s.getString(ConfigKeys.CLUSTER_HOST).trim();
+    if (s.getBoolean(ConfigKeys.CLUSTER_ENABLED) && (clusterHost.isEmpty() || clusterHost.equals("0.0.0.0"))) {
+      // Hazelcast and the event bus advertise this address to the other nodes; 0.0.0.0 reaches nobody.
+      throw new IllegalArgumentException("config key " + ConfigKeys.CLUSTER_HOST
+          + ": must be an address the other nodes can reach (e.g. the pod IP in Kubernetes), got '" + clusterHost
+          + "'");
+    }
     if (s.getBoolean(ConfigKeys.CLUSTER_ENABLED)
         && s.getString(ConfigKeys.CLUSTER_DISCOVERY).trim().equalsIgnoreCase("kubernetes")
         && s.getString(ConfigKeys.CLUSTER_KUBERNETES_SERVICE_DNS).isBlank()) {

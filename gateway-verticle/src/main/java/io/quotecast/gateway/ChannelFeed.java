@@ -37,6 +37,8 @@ final class ChannelFeed {
   /** Bus arrivals waiting while a gap is filled from the owner's history; null when none is being filled. */
   private List<Publication> held;
   private static final int MAX_HELD = 10_000;
+  /** Longest a channel waits for the owner to fill a gap before it delivers the jump as it is. */
+  static final long HOLD_MS = 500;
 
   ChannelFeed(ChannelKey key, FeedRegistry registry) {
     this.key = key;
@@ -64,31 +66,41 @@ final class ChannelFeed {
       if (held.size() < MAX_HELD) {
         held.add(p);
       } else {
-        registry.counters.gapsUnfilled.increment(); // the owner is not answering: do not hold without bound
+        registry.counters.gapsUnfilled.increment(); // not reachable at real rates within HOLD_MS; never unbounded
       }
       return;
     }
     Publication prev = latest;
     if (prev != null && prev.epoch().equals(p.epoch()) && p.seq() > prev.seq() + 1) {
-      held = new ArrayList<>();
-      held.add(p);
+      List<Publication> waiting = new ArrayList<>();
+      waiting.add(p);
+      held = waiting;
+      // The channel waits for the owner at most HOLD_MS; a late answer finds the fill over and is ignored.
+      long timer = registry.vertx.setTimer(HOLD_MS, id -> endFill(waiting, null));
       registry.snapshots.missed(key, prev.seq(), prev.epoch()).onComplete(ar -> {
-        List<Publication> missed = ar.succeeded() ? ar.result() : null;
-        if (missed != null) {
-          registry.counters.gapsFilled.increment();
-          missed.forEach(this::publish);
-        } else {
-          registry.counters.gapsUnfilled.increment();
-        }
-        List<Publication> waiting = held;
-        held = null;
-        // The publication that revealed the gap goes out now whatever the answer (asking again would loop).
-        publish(waiting.get(0));
-        waiting.subList(1, waiting.size()).forEach(this::receive);
+        registry.vertx.cancelTimer(timer);
+        endFill(waiting, ar.succeeded() ? ar.result() : null);
       });
       return;
     }
     publish(p);
+  }
+
+  /** Ends the fill that {@code waiting} belongs to (once): the missed publications, then what arrived meanwhile. */
+  private void endFill(List<Publication> waiting, List<Publication> missed) {
+    if (held != waiting) {
+      return;
+    }
+    held = null;
+    if (missed != null) {
+      registry.counters.gapsFilled.increment();
+      missed.forEach(this::publish);
+    } else {
+      registry.counters.gapsUnfilled.increment();
+    }
+    // The publication that revealed the gap goes out now whatever the answer (asking again would loop).
+    publish(waiting.get(0));
+    waiting.subList(1, waiting.size()).forEach(this::receive);
   }
 
   void publish(Publication p) {

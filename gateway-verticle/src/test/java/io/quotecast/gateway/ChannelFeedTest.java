@@ -412,4 +412,20 @@ class ChannelFeedTest {
     assertEquals(List.of(1L, 9L), t.json().stream().map(m -> m.getLong("seq")).toList());
     assertEquals(1, gw.counters.gapsUnfilled.sum());
   }
+
+  @Test
+  void aSlowOwnerHoldsTheChannelOnlyBrieflyAndItsLateAnswerIsIgnored() throws Exception {
+    ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
+    FakeTransport t = new FakeTransport();
+    feed.receive(quote(1));
+    join(session(t), feed, Freq.REALTIME);
+    owner.history.put(QUOTE.toString(), List.of(quote(1), quote(2), quote(3)));
+    owner.holdMissed = true;
+    feed.receive(quote(3));
+    Thread.sleep(ChannelFeed.HOLD_MS + 400);
+    assertEquals(List.of(1L, 3L), t.json().stream().map(m -> m.getLong("seq")).toList(), "released as is");
+    assertEquals(1, gw.counters.gapsUnfilled.sum());
+    owner.answerMissed(); // too late: nothing is delivered twice or out of order
+    assertEquals(List.of(1L, 3L), t.json().stream().map(m -> m.getLong("seq")).toList());
+  }
 }

@@ -27,6 +27,7 @@ import java.lang.management.MemoryMXBean;
  */
 public final class MonitorVerticle extends VerticleBase {
   private HttpServer server;
+  private static final long SOURCES_TIMEOUT_MS = 1000;
   private GatewayCounters counters;
   private String nodeName;
 
@@ -127,7 +128,9 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private Future<JsonArray> sources() {
-    return vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject())
+    // Well under a probe's timeout: a request routed to a quote node that just died must not hang the probe.
+    return vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(SOURCES_TIMEOUT_MS))
         .map(reply -> reply.body()).otherwise(new JsonArray());
   }
 

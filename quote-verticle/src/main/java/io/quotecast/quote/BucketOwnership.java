@@ -44,7 +44,10 @@ final class BucketOwnership {
   static final String COMPONENT = "quote";
   /** Map calls in flight at once for takeover reads and snapshot writes. */
   private static final int PARALLEL = 64;
-  private static final long STOP_TIMEOUT_MS = 15_000;
+  /** Well inside Main's shutdown wait and the Kubernetes grace period, so a hand-over is never cut off halfway. */
+  private static final long STOP_TIMEOUT_MS = 8_000;
+  /** Ownership CAS calls run on worker threads in vertx-hazelcast: a few at a time, never the whole pool. */
+  private static final int CAS_PARALLEL = 8;
 
   private final Vertx vertx;
   private final ClusterView view;
@@ -100,8 +103,12 @@ final class BucketOwnership {
     this.writeBehind = new SnapshotWriteBehind((k, v) -> snapshots.put(k, v),
         ch -> engine.owns(engine.indexOf(ch.key().symbol())), PARALLEL);
     EventBus bus = vertx.eventBus();
+    // Not clustered nobody takes over, so there is nothing to write behind (and no set to grow per publication).
+    boolean writesBehind = view.clustered();
     this.sink = (channel, p) -> {
-      writeBehind.changed(channel);
+      if (writesBehind) {
+        writeBehind.changed(channel);
+      }
       bus.publish(channel.key().address(), p);
     };
     // the engine starts owning everything (standalone use); here nothing is produced before its bucket is claimed
@@ -149,6 +156,9 @@ final class BucketOwnership {
           quoteNodes = maps.resultAt(2);
           return quoteNodes.put(me, registration());
         }).compose(v -> settle(System.currentTimeMillis() + settleMs)).onSuccess(v -> {
+          if (stopping) {
+            return; // stop() ran while we settled: no timers after it
+          }
           ready = true;
           nodeState.ready(COMPONENT, true, null);
           reconcileTimer = vertx.setPeriodic(reconcileMs, id -> reconcile());
@@ -161,7 +171,7 @@ final class BucketOwnership {
 
   private Future<Void> settle(long deadline) {
     return reconcile().compose(plan -> {
-      if (plan != null && plan.settled()) {
+      if (stopping || (plan != null && plan.settled())) {
         return Future.succeededFuture();
       }
       if (System.currentTimeMillis() >= deadline) {
@@ -343,19 +353,19 @@ final class BucketOwnership {
       return Future.succeededFuture();
     }
     long t0 = System.nanoTime();
-    List<Future<Boolean>> cas = new ArrayList<>(claims.size());
+    List<Supplier<Future<Boolean>>> cas = new ArrayList<>(claims.size());
     for (OwnershipPlan.Claim c : claims) {
       String k = key(c.bucket());
-      cas.add(c.expected() == null
+      // every CAS settles before we act on any; an unknown outcome counts as lost (if it did succeed, the next
+      // reconcile finds our own stale entry and claims it again)
+      cas.add(() -> (c.expected() == null
           ? owners.putIfAbsent(k, me).map(previous -> previous == null)
-          : owners.replaceIfPresent(k, c.expected(), me));
+          : owners.replaceIfPresent(k, c.expected(), me)).otherwise(false));
     }
-    // join, not all: every CAS must be settled before we act on any (an unknown outcome counts as lost; if it did
-    // succeed, the next reconcile finds our own stale entry and claims it again)
-    return Future.join(cas).transform(ignored -> {
+    return BoundedCalls.run(cas, CAS_PARALLEL).compose(results -> {
       List<Integer> won = new ArrayList<>();
       for (int k = 0; k < claims.size(); k++) {
-        if (cas.get(k).succeeded() && Boolean.TRUE.equals(cas.get(k).result())) {
+        if (Boolean.TRUE.equals(results.get(k))) {
           won.add(claims.get(k).bucket());
         }
       }
