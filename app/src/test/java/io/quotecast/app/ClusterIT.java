@@ -68,6 +68,12 @@ class ClusterIT {
     cSettings.put("cluster.rebalanceThreshold", "0.5");
     cSettings.put("cluster.rebalanceMinConnections", "4");
     cSettings.put("cluster.rebalanceSpreadMs", "1500");
+    // node-c's own listings hold three symbols: it must serve the cluster's universe all the same
+    java.nio.file.Path small = java.nio.file.Path.of("target", "cluster-it", "node-c-listings.csv").toAbsolutePath();
+    java.nio.file.Files.createDirectories(small.getParent());
+    java.nio.file.Files.writeString(small, String.join("\n", io.quotecast.common.ListingLoader.readConfigured("")
+        .lines().limit(4).toList()) + "\n");
+    cSettings.put("symbols.listingsFile", small.toString());
     c = NodeProcess.start("node-c", "gateway,monitor", cSettings);
     for (NodeProcess n : List.of(a, b, c)) {
       n.awaitReady(90_000);
@@ -192,6 +198,12 @@ class ClusterIT {
         assertEquals(pushed.data(), q.getJsonObject("data"),
             "REST on " + node.name + " and the WebSocket on node-a agree on " + ch + " seq " + seq);
       }
+    }
+    // Reference data comes from the cluster's shared cache: node-c (started with a 3-symbol file) serves the same.
+    for (String path : List.of("/api/v1/symbols/600519.SH", "/api/v1/symbols?q=gzmt", "/api/v1/symbols?q=600&limit=50")) {
+      HttpResponse<String> onA = a.get(path);
+      assertEquals(200, onA.statusCode(), onA::body);
+      assertEquals(new JsonObject(onA.body()), new JsonObject(c.get(path).body()), path + " on node-a and node-c");
     }
     // Daily bars: the closed ones are the same on every node.
     JsonArray closedA = closedBars(a.get("/api/v1/klines/600519.SH?interval=1d&limit=10"));

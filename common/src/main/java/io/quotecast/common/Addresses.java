@@ -54,6 +54,12 @@ public final class Addresses {
    * {@code {users: {user: {connections, subscriptions}}, channels: {ch: subscribers}, connections, updatedAt}}.
    */
   public static final String USAGE_MAP = "quotecast.usage";
+  /**
+   * Cluster-wide map: reference data every node serves, {@value io.quotecast.common.ReferenceData#LISTINGS} -> the
+   * listing CSV text. The first node to start puts its own; later nodes use the cluster's
+   * ({@link io.quotecast.common.ReferenceData}).
+   */
+  public static final String REFERENCE_MAP = "quotecast.reference";
   /** Local map: this node's state flags ({@link io.quotecast.common.cluster.NodeState}). */
   public static final String NODE_STATE_MAP = "quotecast.node";
   /** Local map: gateway-wide counters shared by all gateway instances of a node. */

@@ -49,6 +49,32 @@ public final class ListingLoader {
     return path == null || path.isBlank() ? loadShipped() : load(Path.of(path));
   }
 
+  /** The text of the shipped universe, or of the file at {@code path} when it is non-empty (blocking I/O). */
+  public static String readConfigured(String path) {
+    try {
+      if (path != null && !path.isBlank()) {
+        return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+      }
+      try (InputStream in = ListingLoader.class.getClassLoader().getResourceAsStream(SHIPPED)) {
+        if (in == null) {
+          throw new IllegalStateException("missing classpath resource " + SHIPPED);
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read listing file " + path, e);
+    }
+  }
+
+  /** Listings from CSV text in the layout {@link #load} reads. */
+  public static List<Listing> parse(String csv, String source) {
+    try (BufferedReader reader = new BufferedReader(new java.io.StringReader(csv))) {
+      return parse(reader, source);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static List<Listing> parse(BufferedReader reader, String source) throws IOException {
     String header = reader.readLine();
     if (header == null) {

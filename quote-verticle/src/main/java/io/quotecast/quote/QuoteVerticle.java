@@ -2,7 +2,7 @@ package io.quotecast.quote;
 
 import io.quotecast.common.Addresses;
 import io.quotecast.common.ConfigKeys;
-import io.quotecast.common.ListingLoader;
+import io.quotecast.common.ReferenceData;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
 import io.quotecast.common.cluster.QuoteRoute;
@@ -52,14 +52,13 @@ public class QuoteVerticle extends VerticleBase {
     // a peer that died while we start holds its buckets until the member timeout: wait that long for them, not longer
     long settleMs = Math.max(5_000, 2_000L * settings.getLong(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS));
     String name = settings.get(ConfigKeys.NODE_ID) == null ? "" : settings.getString(ConfigKeys.NODE_ID);
-    return vertx.executeBlocking(() -> {
+    return ReferenceData.listings(vertx, config.listingsFile()).compose(listings -> vertx.executeBlocking(() -> {
       long t0 = System.nanoTime();
-      QuoteEngine e = new QuoteEngine(ListingLoader.loadConfigured(config.listingsFile()), config, seed, epoch,
-          System.currentTimeMillis());
+      QuoteEngine e = new QuoteEngine(listings, config, seed, epoch, System.currentTimeMillis());
       LOG.info("simulator ready: {} symbols, mode {}, seed {}, backfill {} ms", e.size(), config.mode(), seed,
           (System.nanoTime() - t0) / 1_000_000);
       return e;
-    }).compose(e -> {
+    })).compose(e -> {
       engine = e;
       since = startedAt;
       ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);

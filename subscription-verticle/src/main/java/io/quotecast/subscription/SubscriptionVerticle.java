@@ -5,7 +5,7 @@ import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ErrorCode;
 import io.quotecast.common.Listing;
-import io.quotecast.common.ListingLoader;
+import io.quotecast.common.ReferenceData;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.Settings;
 import io.quotecast.common.SymbolDirectory;
@@ -96,8 +96,9 @@ public final class SubscriptionVerticle extends VerticleBase {
     registry = new ConnectionRegistry(usage);
     sync = new UsageSync(vertx, view, usage, this::localUsage, intervalMs);
     NodeState.of(vertx).ready(COMPONENT, false, "starting");
-    // reading and indexing a listing file is file I/O: off the event loop
-    return vertx.executeBlocking(() -> SymbolDirectory.of(ListingLoader.loadConfigured(listingsFile)), false)
+    // the cluster's reference data (this node's file when it is the first); indexing it is off the event loop
+    return ReferenceData.listings(vertx, listingsFile)
+        .compose(listings -> vertx.executeBlocking(() -> SymbolDirectory.of(listings), false))
         .compose(symbols -> {
           policy = new SubscriptionPolicy(symbols, limits);
           log.info("subscription policy ready: {} symbols, limits {}", symbols.size(), limits);
