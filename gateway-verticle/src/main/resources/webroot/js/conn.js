@@ -49,6 +49,22 @@ export function backoffDelay(attempt) {
   return Math.max(BACKOFF_MIN_MS, Math.round(Math.random() * cap));
 }
 
+/**
+ * The least loaded gateway that accepts connections, from the serving node's `/api/v1/endpoints`, or null (use the
+ * page's own node) when that is this node, when none accepts, or when the list cannot be had.
+ */
+async function leastLoadedEndpoint() {
+  try {
+    const r = await fetch(`${location.origin}/api/v1/endpoints`, { cache: 'no-store' });
+    if (!r.ok) return null;
+    const body = await r.json();
+    const best = (body.endpoints || []).find((e) => e.state === 'ready');
+    return best && best.url !== body.self ? best.url : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 export class QuotecastConnection extends EventTarget {
   /**
    * @param {object} opts
@@ -149,8 +165,11 @@ export class QuotecastConnection extends EventTarget {
         sock = new SockJS(`${location.origin}/sockjs?${this.query()}`, null, transports ? { transports } : {});
       } else {
         let url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?${this.query()}`;
-        if (hint && hint.endpoint && /^wss?:\/\//.test(hint.endpoint)) {
-          url = hint.endpoint + (hint.endpoint.includes('?') ? '&' : '?') + this.query();
+        // A notice's endpoint first; otherwise the fleet's least loaded gateway (GET /api/v1/endpoints).
+        const endpoint = hint && hint.endpoint ? hint.endpoint : await leastLoadedEndpoint();
+        if (this.stopped) return;
+        if (endpoint && /^wss?:\/\//.test(endpoint)) {
+          url = endpoint + (endpoint.includes('?') ? '&' : '?') + this.query();
         }
         sock = new WebSocket(url);
       }

@@ -34,6 +34,12 @@ final class Fleet {
   }
 
   /** Every known gateway node's load, least loaded first; this node's entry is current. */
+  /** The WebSocket URLs of every gateway node in the last table (cheap: no measurement of this node). */
+  List<String> urls() {
+    Table table = map.get(KEY);
+    return table == null ? List.of() : table.loads().stream().map(GatewayLoad::url).toList();
+  }
+
   List<GatewayLoad> loads() {
     Table table = map.get(KEY);
     List<GatewayLoad> loads = new ArrayList<>();

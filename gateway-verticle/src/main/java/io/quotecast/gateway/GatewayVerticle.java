@@ -4,7 +4,7 @@ import io.quotecast.common.Addresses;
 import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.Envelope;
 import io.quotecast.common.ErrorCode;
-import io.quotecast.common.ListingLoader;
+import io.quotecast.common.ReferenceData;
 import io.quotecast.common.MessageTypes;
 import io.quotecast.common.ProtocolException;
 import io.quotecast.common.PublicationCodec;
@@ -57,7 +57,11 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Settings settings = new Settings(config());
     PublicationCodec.register(vertx);
-    gw = new Gateway(vertx, settings, sharedSymbols(settings));
+    return sharedSymbols(settings).compose(symbols -> listen(settings, symbols));
+  }
+
+  private Future<?> listen(Settings settings, SymbolDirectory symbols) {
+    gw = new Gateway(vertx, settings, symbols);
 
     Router router = Router.router(vertx);
     router.route("/ws").handler(this::checkOrigin);
@@ -153,19 +157,23 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  /** The symbol directory, loaded once per process and shared by every gateway instance (it is immutable). */
-  private SymbolDirectory sharedSymbols(Settings settings) {
+  /**
+   * The symbol directory of the cluster's reference data, built once per process and shared by every gateway
+   * instance (it is immutable).
+   */
+  private Future<SymbolDirectory> sharedSymbols(Settings settings) {
     LocalMap<String, SharedDirectory> map = vertx.sharedData().getLocalMap("quotecast.gateway.symbols");
     String file = settings.getString(ConfigKeys.SYMBOLS_LISTINGS_FILE);
-    SharedDirectory shared = map.get(file);
-    if (shared == null) {
-      SharedDirectory loaded = new SharedDirectory(SymbolDirectory.of(ListingLoader.loadConfigured(file)));
-      shared = map.putIfAbsent(file, loaded);
-      if (shared == null) {
-        shared = loaded;
-      }
+    SharedDirectory cached = map.get(file);
+    if (cached != null) {
+      return Future.succeededFuture(cached.directory);
     }
-    return shared.directory;
+    return ReferenceData.listings(vertx, file)
+        .compose(listings -> vertx.executeBlocking(() -> SymbolDirectory.of(listings), false))
+        .map(directory -> {
+          SharedDirectory earlier = map.putIfAbsent(file, new SharedDirectory(directory));
+          return earlier != null ? earlier.directory : directory;
+        });
   }
 
   private record SharedDirectory(SymbolDirectory directory) implements Shareable {
@@ -209,7 +217,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Browsers from origins that are not allowed never reach a session: 403 before any upgrade (PROTOCOL.md §9). */
   private void checkOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
-    if (gw.origins.allows(origin, ctx.request().getHeader("Host"))) {
+    if (gw.origins.allows(origin, ctx.request().getHeader("Host"), gw.fleet.urls())) {
       ctx.next();
       return;
     }

@@ -1,6 +1,8 @@
 package io.quotecast.gateway;
 
 import java.net.URI;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,12 +26,25 @@ final class OriginPolicy {
   }
 
   boolean allows(String origin, String host) {
+    return allows(origin, host, List.of());
+  }
+
+  /**
+   * As {@link #allows(String, String)}, and also the page of any gateway of the fleet ({@code fleetUrls}, their
+   * WebSocket URLs): a page served by one node follows {@code endpoints} to another, which must not refuse it.
+   */
+  boolean allows(String origin, String host, Collection<String> fleetUrls) {
     if (origin == null || any) {
       return true;
     }
     String o = normalize(origin);
     if (allowed.contains(o)) {
       return true;
+    }
+    for (String url : fleetUrls) {
+      if (o.equals(pageOrigin(url))) {
+        return true;
+      }
     }
     if (host == null) {
       return false;
@@ -55,6 +70,19 @@ final class OriginPolicy {
       return uri.getHost().equals(hostPart) && port == hostPort;
     } catch (java.net.URISyntaxException e) {
       return false;
+    }
+  }
+
+  /** {@code ws://h:p/ws} -> {@code http://h:p} (wss -> https), the origin of the page that node serves. */
+  static String pageOrigin(String wsUrl) {
+    try {
+      URI uri = new URI(wsUrl);
+      String scheme = "wss".equalsIgnoreCase(uri.getScheme()) ? "https" : "http";
+      int port = uri.getPort();
+      boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+      return normalize(scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + port));
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      return null;
     }
   }
 
