@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The first node's listings become everyone's; a node with another file still serves the shared ones. */
+/** The first quote node's listings become the cluster's; a later one with another file uses the shared ones. */
 class ReferenceDataTest {
 
   @Test
@@ -22,18 +22,20 @@ class ReferenceDataTest {
     Files.writeString(small, String.join("\n", lines.subList(0, 4)) + "\n", StandardCharsets.UTF_8);
     Vertx vertx = Vertx.vertx();
     try {
-      List<Listing> first = ReferenceData.listings(vertx, "").toCompletionStage().toCompletableFuture()
+      List<Listing> first = ReferenceData.publish(vertx, "").toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       assertEquals(ListingLoader.loadShipped().size(), first.size());
-      List<Listing> second = ReferenceData.listings(vertx, small.toString()).toCompletionStage()
+      List<Listing> second = ReferenceData.publish(vertx, small.toString()).toCompletionStage()
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      assertEquals(first, second, "a later node serves the cluster's listings, not its own 3-line file");
+      assertEquals(first, second, "a later quote node serves the cluster's listings, not its own 3-line file");
+      assertEquals(3, ReferenceData.listings(vertx, small.toString(), 0).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).size(), "not clustered, a gateway reads its own file (one process, one file)");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     Vertx fresh = Vertx.vertx();
     try {
-      assertEquals(3, ReferenceData.listings(fresh, small.toString()).toCompletionStage().toCompletableFuture()
+      assertEquals(3, ReferenceData.publish(fresh, small.toString()).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).size(), "the first node's own file when nothing is shared yet");
     } finally {
       fresh.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -168,7 +168,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (cached != null) {
       return Future.succeededFuture(cached.directory);
     }
-    return ReferenceData.listings(vertx, file)
+    return ReferenceData.listings(vertx, file, settings.getLong(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS) * 2)
         .compose(listings -> vertx.executeBlocking(() -> SymbolDirectory.of(listings), false))
         .map(directory -> {
           SharedDirectory earlier = map.putIfAbsent(file, new SharedDirectory(directory));

@@ -52,7 +52,7 @@ public class QuoteVerticle extends VerticleBase {
     // a peer that died while we start holds its buckets until the member timeout: wait that long for them, not longer
     long settleMs = Math.max(5_000, 2_000L * settings.getLong(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS));
     String name = settings.get(ConfigKeys.NODE_ID) == null ? "" : settings.getString(ConfigKeys.NODE_ID);
-    return ReferenceData.listings(vertx, config.listingsFile()).compose(listings -> vertx.executeBlocking(() -> {
+    return ReferenceData.publish(vertx, config.listingsFile()).compose(listings -> vertx.executeBlocking(() -> {
       long t0 = System.nanoTime();
       QuoteEngine e = new QuoteEngine(listings, config, seed, epoch, System.currentTimeMillis());
       LOG.info("simulator ready: {} symbols, mode {}, seed {}, backfill {} ms", e.size(), config.mode(), seed,

@@ -97,7 +97,7 @@ public final class SubscriptionVerticle extends VerticleBase {
     sync = new UsageSync(vertx, view, usage, this::localUsage, intervalMs);
     NodeState.of(vertx).ready(COMPONENT, false, "starting");
     // the cluster's reference data (this node's file when it is the first); indexing it is off the event loop
-    return ReferenceData.listings(vertx, listingsFile)
+    return ReferenceData.listings(vertx, listingsFile, settings.getLong(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS) * 2)
         .compose(listings -> vertx.executeBlocking(() -> SymbolDirectory.of(listings), false))
         .compose(symbols -> {
           policy = new SubscriptionPolicy(symbols, limits);
