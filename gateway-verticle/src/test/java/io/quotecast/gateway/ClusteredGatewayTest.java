@@ -97,6 +97,8 @@ class ClusteredGatewayTest {
 
   private static void deploy(Vertx vertx, JsonObject config) {
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
+    // What a quote node does at start: share the reference data the gateways serve (they wait for it).
+    await(io.quotecast.common.ReferenceData.publish(vertx, ""));
     await(vertx.deployVerticle(GatewayVerticle.class, options)
         .compose(id -> vertx.deployVerticle(GatewayNodeVerticle.class, options)));
   }

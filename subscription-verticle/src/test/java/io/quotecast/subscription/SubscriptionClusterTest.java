@@ -81,7 +81,10 @@ class SubscriptionClusterTest {
       config.getJsonObject("node").put("id", name);
       config.getJsonObject("cluster").put("loadIntervalMs", 200);
       config.getJsonObject("tiers").getJsonObject("free").put("connectionsPerUser", 2).put("subscriptionsPerUser", 3);
-      return vertx.deployVerticle(new SubscriptionVerticle(), new DeploymentOptions().setConfig(config));
+      // what a quote node does at start: share the reference data (subscription verticles wait for it)
+      return io.quotecast.common.ReferenceData.publish(vertx, "")
+          .compose(listings -> vertx.deployVerticle(new SubscriptionVerticle(),
+              new DeploymentOptions().setConfig(config)));
     }).map(id -> vertx));
   }
 
