@@ -110,12 +110,20 @@ public final class Main {
           // Exit off the event loop: System.exit runs the shutdown hook, which waits for Vert.x to close.
           vertx.close().onComplete(v -> new Thread(() -> System.exit(1), "quotecast-exit").start());
         });
+    long shutdownTimeoutMs = new Settings(config).getLong(ConfigKeys.SHUTDOWN_TIMEOUT_MS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      long t0 = System.nanoTime();
+      // Readiness goes down and new connections are refused before anything else stops.
+      io.quotecast.common.cluster.NodeState.of(vertx).draining(true);
+      LOG.info("shutting down: draining (clients told to reconnect; symbols handed over), at most {} ms",
+          shutdownTimeoutMs);
       try {
-        // Undeploying hands symbols over and tells clients where to go; Kubernetes allows more (k8s/README.md).
-        vertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
+        // Undeploying tells clients where to go and hands symbols over; Kubernetes allows more (k8s/README.md).
+        vertx.close().toCompletionStage().toCompletableFuture().get(shutdownTimeoutMs,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+        LOG.info("shut down in {} ms", (System.nanoTime() - t0) / 1_000_000);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not finish within {} ms ({}); exiting anyway", shutdownTimeoutMs, e.toString());
       }
     }, "quotecast-shutdown"));
   }

@@ -429,6 +429,9 @@ class ClusterIT {
         && "shutdown".equals(m.getJsonObject("data").getString("event")), 5000);
     assertEquals(1012, client.awaitClose(10_000));
     JsonArray endpoints = notice.getJsonObject("data").getJsonArray("endpoints");
+    long after = notice.getJsonObject("data").getLong("reconnectAfterMs");
+    assertTrue(after >= 0 && after <= 2000, "spread within shutdown.drainMs: " + notice.encode());
+    assertTrue(exit != -1, "node-c exited within its shutdown timeout");
     assertEquals(List.of(a.wsUrl()), endpoints.getList(), "the one live gateway left: " + notice.encode());
     System.out.println("[ClusterIT] node-c stopped in " + (System.currentTimeMillis() - t0) + " ms, exit " + exit);
     // The client follows the notice: reconnects to the named endpoint and carries on.

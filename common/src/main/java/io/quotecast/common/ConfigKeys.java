@@ -24,6 +24,10 @@ public final class ConfigKeys {
   public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";
   /** The WebSocket URL clients reach this node's gateway at (endpoints list, 1013/503 answers); empty = derived. */
   public static final String GATEWAY_PUBLIC_URL = "gateway.publicUrl";
+  /** On shutdown, clients are told to reconnect at a random moment within this window (no reconnect storm). */
+  public static final String SHUTDOWN_DRAIN_MS = "shutdown.drainMs";
+  /** The process exits at most this long after SIGTERM, drained or not. */
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeoutMs";
 
   /** Join a Hazelcast cluster ({@code --cluster} sets it; the cluster profile too). */
   public static final String CLUSTER_ENABLED = "cluster.enabled";

@@ -44,6 +44,8 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.AUTH_EXPIRY_NOTICE_MS, new IntRange(0, 86_400_000)),
       Map.entry(ConfigKeys.AUTH_DEV_TOKEN_MAX_TTL_SECONDS, new IntRange(1, 365L * 86_400)),
       Map.entry(ConfigKeys.CLUSTER_PORT, new IntRange(1, 65535)),
+      Map.entry(ConfigKeys.SHUTDOWN_DRAIN_MS, new IntRange(0, 600_000)),
+      Map.entry(ConfigKeys.SHUTDOWN_TIMEOUT_MS, new IntRange(1000, 3_600_000)),
       Map.entry(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, new IntRange(2, 600)),
       Map.entry(ConfigKeys.CLUSTER_EVENT_BUS_PORT, new IntRange(0, 65535)),
       Map.entry(ConfigKeys.CLUSTER_BUCKETS, new IntRange(1, 4096)),
@@ -111,6 +113,10 @@ public final class ConfigRules {
     if (!url.isEmpty() && !url.matches("wss?://[^/\\s]+(/\\S*)?")) {
       throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_PUBLIC_URL
           + ": expected a ws:// or wss:// URL such as ws://node-2.example.com:8080/ws, got '" + url + "'");
+    }
+    if (s.getLong(ConfigKeys.SHUTDOWN_DRAIN_MS) >= s.getLong(ConfigKeys.SHUTDOWN_TIMEOUT_MS)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SHUTDOWN_DRAIN_MS + ": must be shorter than "
+          + ConfigKeys.SHUTDOWN_TIMEOUT_MS + " (" + s.getLong(ConfigKeys.SHUTDOWN_TIMEOUT_MS) + ")");
     }
     String clusterHost = s.getString(ConfigKeys.CLUSTER_HOST).trim();
     if (s.getBoolean(ConfigKeys.CLUSTER_ENABLED) && (clusterHost.isEmpty() || clusterHost.equals("0.0.0.0"))) {

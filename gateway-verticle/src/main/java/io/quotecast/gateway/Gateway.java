@@ -34,6 +34,8 @@ final class Gateway {
   final long startedAt = System.currentTimeMillis();
 
   final int heartbeatMs;
+  /** Shutdown notices spread the clients' reconnects over this window. */
+  final long drainMs;
   final int idleTimeoutMs;
   final int maxMessageBytes;
   final int writeQueueBytes;
@@ -61,6 +63,7 @@ final class Gateway {
     this.nodeState = NodeState.of(vertx);
     this.nodeId = settings.getString(ConfigKeys.NODE_ID);
     this.heartbeatMs = settings.getInt(ConfigKeys.GATEWAY_HEARTBEAT_MS);
+    this.drainMs = settings.getLong(ConfigKeys.SHUTDOWN_DRAIN_MS);
     this.idleTimeoutMs = settings.getInt(ConfigKeys.GATEWAY_IDLE_TIMEOUT_MS);
     this.maxMessageBytes = settings.getInt(ConfigKeys.GATEWAY_MAX_MESSAGE_BYTES);
     this.writeQueueBytes = settings.getInt(ConfigKeys.GATEWAY_WRITE_QUEUE_BYTES);

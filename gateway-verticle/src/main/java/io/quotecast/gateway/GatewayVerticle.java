@@ -44,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_CLIENT_NAME = 128;
-  /** Sessions of a stopping node are told to reconnect at a random moment within this window. */
-  static final long SHUTDOWN_SPREAD_MS = 2000;
   /** How long a stop waits for the sessions' close handshakes before cutting connections. */
   private static final long SHUTDOWN_WAIT_MS = 2000;
 
@@ -114,7 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * Graceful stop (node shutdown or undeploy): the node drains — refusing new connections, readiness down — and every
-   * session is told to reconnect elsewhere, spread over {@value #SHUTDOWN_SPREAD_MS} ms so the other nodes do not
+   * session is told to reconnect elsewhere, spread over {@code shutdown.drainMs} so the other nodes do not
    * take everyone at once, then closed with 1012. The server closes once their close handshakes are done (bounded).
    */
   @Override
@@ -126,7 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
     gw.nodeState.ready("gateway", false, "stopping");
     List<String> endpoints = gw.fleet.alternatives();
     for (Session session : new ArrayList<>(gw.sessions)) {
-      session.shutdown(ThreadLocalRandom.current().nextLong(SHUTDOWN_SPREAD_MS + 1), endpoints);
+      session.shutdown(ThreadLocalRandom.current().nextLong(gw.drainMs + 1), endpoints);
     }
     gw.feeds.stop();
     // The close handshakes are under way: give them time to finish before connections are cut.
