@@ -9,6 +9,11 @@ public final class Addresses {
 
   /** Publish: data-source state changes ({@code status} messages). */
   public static final String SOURCE_STATUS = "quote.source.status";
+  /**
+   * Publish: inject a data-source fault on every quote node, {@code {mode: "down"|"stall"|"none", durationMs}} (for
+   * demos and tests; the operations port's {@code POST /admin/source/fault} sends it).
+   */
+  public static final String SOURCE_FAULT = "quote.source.fault";
   /** Request: current state of every data source. */
   public static final String SOURCE_STATES = "quote.source.states";
 

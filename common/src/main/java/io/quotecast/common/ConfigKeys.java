@@ -106,6 +106,12 @@ public final class ConfigKeys {
   public static final String SIMULATOR_SKEW = "simulator.skew";
   public static final String SIMULATOR_SEED = "simulator.seed";
   public static final String SIMULATOR_TICK_MS = "simulator.tickMs";
+  /** Fault injected once after start: {@code none}, {@code down} (connection lost) or {@code stall} (no updates). */
+  public static final String SIMULATOR_FAULT_MODE = "simulator.fault.mode";
+  public static final String SIMULATOR_FAULT_AFTER_MS = "simulator.fault.afterMs";
+  public static final String SIMULATOR_FAULT_DURATION_MS = "simulator.fault.durationMs";
+  /** A connected source without updates this long during trading is reported degraded. */
+  public static final String SOURCE_STALE_MS = "source.staleMs";
   public static final String SYMBOLS_LISTINGS_FILE = "symbols.listingsFile";
 
   public static final String HISTORY_QUOTE = "history.quote";

@@ -45,6 +45,9 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.AUTH_DEV_TOKEN_MAX_TTL_SECONDS, new IntRange(1, 365L * 86_400)),
       Map.entry(ConfigKeys.CLUSTER_PORT, new IntRange(1, 65535)),
       Map.entry(ConfigKeys.SHUTDOWN_DRAIN_MS, new IntRange(0, 600_000)),
+      Map.entry(ConfigKeys.SIMULATOR_FAULT_AFTER_MS, new IntRange(0, 86_400_000)),
+      Map.entry(ConfigKeys.SIMULATOR_FAULT_DURATION_MS, new IntRange(0, 86_400_000)),
+      Map.entry(ConfigKeys.SOURCE_STALE_MS, new IntRange(100, 3_600_000)),
       Map.entry(ConfigKeys.SHUTDOWN_TIMEOUT_MS, new IntRange(1000, 3_600_000)),
       Map.entry(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, new IntRange(2, 600)),
       Map.entry(ConfigKeys.CLUSTER_EVENT_BUS_PORT, new IntRange(0, 65535)),
@@ -60,7 +63,8 @@ public final class ConfigRules {
   private static final Map<String, List<String>> CHOICES = Map.of(
       ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
       ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES,
-      ConfigKeys.CLUSTER_DISCOVERY, List.of("tcp", "kubernetes"));
+      ConfigKeys.CLUSTER_DISCOVERY, List.of("tcp", "kubernetes"),
+      ConfigKeys.SIMULATOR_FAULT_MODE, List.of("none", "down", "stall"));
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 

@@ -32,10 +32,11 @@ public class QuoteVerticle extends VerticleBase {
   private QuoteEngine engine;
   private BucketOwnership ownership;
   private MessageConsumer<Object> sourceStates;
+  private MessageConsumer<JsonObject> faults;
+  private SimulatorConnection connection;
   private long tickTimer = -1;
   private long clockTimer = -1;
   private double carry;
-  private long since;
 
   @Override
   public Future<?> start() {
@@ -45,7 +46,6 @@ public class QuoteVerticle extends VerticleBase {
     SecureRandom secure = new SecureRandom();
     long seed = config.seed() != 0 ? config.seed() : secure.nextLong() | 1;
     String epoch = newEpoch(secure);
-    long startedAt = System.currentTimeMillis();
     int buckets = settings.getInt(ConfigKeys.CLUSTER_BUCKETS);
     long reconcileMs = settings.getLong(ConfigKeys.CLUSTER_RECONCILE_MS);
     long flushMs = settings.getLong(ConfigKeys.CLUSTER_SNAPSHOT_FLUSH_MS);
@@ -60,16 +60,26 @@ public class QuoteVerticle extends VerticleBase {
       return e;
     })).compose(e -> {
       engine = e;
-      since = startedAt;
       ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);
+      connection = new SimulatorConnection(vertx, SOURCE, settings.getLong(ConfigKeys.SOURCE_STALE_MS),
+          now -> e.simulator().clock().phase(now).active(),
+          status -> vertx.eventBus().publish(Addresses.SOURCE_STATUS, status), secure);
       sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
-          new RequestHandler(m -> new JsonArray().add(status())));
-      return Future.all(ownership.start(), sourceStates.completion());
+          new RequestHandler(m -> new JsonArray().add(connection.status())));
+      faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> connection.inject(
+          m.body().getString("mode", SimulatorConnection.NONE), m.body().getLong("durationMs", 0L)));
+      return Future.all(ownership.start(), sourceStates.completion(), faults.completion());
     }).onSuccess(v -> {
       QuoteEngine.Sink sink = ownership.sink();
       tickTimer = vertx.setPeriodic(config.tickMs(), id -> tick(sink));
       clockTimer = vertx.setPeriodic(CLOCK_MS, id -> engine.onClock(System.currentTimeMillis(), sink));
-      vertx.eventBus().publish(Addresses.SOURCE_STATUS, status());
+      connection.start();
+      String faultMode = settings.getString(ConfigKeys.SIMULATOR_FAULT_MODE).trim();
+      if (!faultMode.equals(SimulatorConnection.NONE)) {
+        vertx.setTimer(Math.max(1, settings.getLong(ConfigKeys.SIMULATOR_FAULT_AFTER_MS)), id ->
+            connection.inject(faultMode, settings.getLong(ConfigKeys.SIMULATOR_FAULT_DURATION_MS)));
+      }
+      vertx.eventBus().publish(Addresses.SOURCE_STATUS, connection.status());
     });
   }
 
@@ -77,8 +87,12 @@ public class QuoteVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(clockTimer);
+    if (connection != null) {
+      connection.stop();
+    }
     return Future.all(ownership == null ? Future.succeededFuture() : ownership.stop(),
-        sourceStates == null ? Future.succeededFuture() : sourceStates.unregister());
+        sourceStates == null ? Future.succeededFuture() : sourceStates.unregister(),
+        faults == null ? Future.succeededFuture() : faults.unregister());
   }
 
   /** The engine, once started (for tests and embedding). */
@@ -107,16 +121,17 @@ public class QuoteVerticle extends VerticleBase {
   }
 
   private void tick(QuoteEngine.Sink sink) {
+    long now = System.currentTimeMillis();
+    if (!connection.producing(now)) {
+      return; // an injected fault: the source sends nothing
+    }
     carry += config.updatesPerTick();
     int n = (int) carry;
     carry -= n;
     if (n > 0) {
-      engine.generate(n, System.currentTimeMillis(), sink);
+      engine.generate(n, now, sink);
+      connection.updated(now);
     }
-  }
-
-  private JsonObject status() {
-    return new JsonObject().put("source", SOURCE).put("state", "up").put("since", since);
   }
 
   /** A short random base36 epoch (6 characters). */
