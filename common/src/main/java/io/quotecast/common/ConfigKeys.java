@@ -117,6 +117,10 @@ public final class ConfigKeys {
   public static final String HISTORY_QUOTE = "history.quote";
   public static final String HISTORY_TRADE = "history.trade";
   public static final String HISTORY_KLINE = "history.kline";
+  /** A client's gap of more publications than this is not replayed: it gets a snapshot (notRecovered). */
+  public static final String RECOVERY_MAX_MESSAGES = "recovery.maxMessages";
+  /** A gap whose first missed publication is older than this is not replayed: it gets a snapshot (notRecovered). */
+  public static final String RECOVERY_MAX_AGE_MS = "recovery.maxAgeMs";
   public static final String BACKFILL_DAILY_BARS = "backfill.dailyBars";
   public static final String BACKFILL_MINUTE_BARS = "backfill.minuteBars";
 }

@@ -37,6 +37,8 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.HISTORY_QUOTE, new IntRange(1, 1_000_000)),
       Map.entry(ConfigKeys.HISTORY_TRADE, new IntRange(1, 1_000_000)),
       Map.entry(ConfigKeys.HISTORY_KLINE, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.RECOVERY_MAX_MESSAGES, new IntRange(0, 1_000_000)),
+      Map.entry(ConfigKeys.RECOVERY_MAX_AGE_MS, new IntRange(0, 86_400_000)),
       Map.entry(ConfigKeys.BACKFILL_DAILY_BARS, new IntRange(0, 100_000)),
       Map.entry(ConfigKeys.BACKFILL_MINUTE_BARS, new IntRange(0, 100_000)),
       Map.entry(ConfigKeys.AUTH_LEEWAY_SECONDS, new IntRange(0, 600)),

@@ -1,5 +1,6 @@
 package io.quotecast.gateway;
 
+import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ChannelType;
 import io.quotecast.common.ErrorCode;
 import io.quotecast.common.Freq;
@@ -8,8 +9,10 @@ import io.quotecast.common.ProtocolException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /** Typed reads of a request's {@code args}; a wrong type is BAD_REQUEST naming the field. */
 final class RequestArgs {
@@ -75,6 +78,30 @@ final class RequestArgs {
       throw ProtocolException.badRequest(field, field + " must be an object");
     }
     return o;
+  }
+
+  /**
+   * {@code since: {ch: {seq, epoch}}} (PROTOCOL.md §4, §6) as a catch-up per channel, keyed by the channel's
+   * canonical text, in request order; an empty map when absent.
+   */
+  Map<String, Catchup> since() {
+    Map<String, Catchup> out = new LinkedHashMap<>();
+    if (!has("since")) {
+      return out;
+    }
+    JsonObject since = object("since");
+    for (String ch : since.fieldNames()) {
+      ChannelKey key = ChannelKey.parse(ch);
+      Object entry = since.getValue(ch);
+      if (!(entry instanceof JsonObject position) || !(position.getValue("seq") instanceof Number seq)
+          || seq.doubleValue() != seq.longValue() || seq.longValue() < 0
+          || !(position.getValue("epoch") instanceof String epoch) || epoch.isEmpty()) {
+        throw ProtocolException.badRequest("since", "since must map channels to {\"seq\": <integer >= 0>, "
+            + "\"epoch\": \"<epoch>\"} as last received; got " + ch + ": " + entry);
+      }
+      out.put(key.toString(), new Catchup(seq.longValue(), epoch));
+    }
+    return out;
   }
 
   /** A freq name, or null when absent; an unknown name is INVALID_CHANNEL with the allowed values. */

@@ -29,6 +29,8 @@ final class RequestHandler {
 
   private final Gateway gw;
   private final Session session;
+  /** Created on the first request with {@code since} (most connections never send one). */
+  private Recovery recovery;
 
   RequestHandler(Gateway gw, Session session) {
     this.gw = gw;
@@ -84,8 +86,9 @@ final class RequestHandler {
         return replied(request, configure(args));
       case MessageTypes.OP_AUTH:
         return auth(request, args);
+      case MessageTypes.OP_RESUME:
+        return resume(request.id(), args);
       default:
-        // resume is part of the protocol but arrives with later work (recovery).
         throw new ProtocolException(ErrorCode.UNAVAILABLE, "op '" + request.op()
             + "' is not available on this server yet", new JsonObject().put("retryAfterMs", 0));
     }
@@ -102,9 +105,7 @@ final class RequestHandler {
     List<String> channels = args.channels();
     String freq = args.string("freq");
     boolean snapshot = args.bool("snapshot", true);
-    if (args.has("since")) {
-      args.object("since"); // validated; replay from history arrives with recovery, a snapshot is sent meanwhile
-    }
+    Map<String, Catchup> since = args.since();
     JsonObject check = new JsonObject()
         .put("connectionId", session.id)
         .put("channels", new JsonArray(new ArrayList<>(channels)))
@@ -113,7 +114,7 @@ final class RequestHandler {
       check.put("freq", freq);
     }
     return check(check, true).compose(body -> accept(requestId, body.getJsonArray("accepted"),
-        body.getJsonArray("rejected"), snapshot));
+        body.getJsonArray("rejected"), snapshot, since));
   }
 
   /**
@@ -158,8 +159,11 @@ final class RequestHandler {
    * Joins the accepted channels. Each channel's feed is reserved and its state made known (a fresh feed asks the
    * symbol's owner) before anything is sent; then, in one turn of the event loop, the reply, each channel's snapshot
    * and from then on the live data — so nothing interleaves and a joiner continues exactly where the others are.
+   * Channels with {@code since} first gather what the client missed ({@link Recovery}); the join then happens in the
+   * turn in which all of them are caught up to the feed or known lost.
    */
-  private Future<Void> accept(String requestId, JsonArray accepted, JsonArray rejected, boolean snapshot) {
+  private Future<Void> accept(String requestId, JsonArray accepted, JsonArray rejected, boolean snapshot,
+                              Map<String, Catchup> since) {
     List<ChannelKey> keys = new ArrayList<>();
     List<Freq> freqs = new ArrayList<>();
     List<ChannelFeed> feeds = new ArrayList<>();
@@ -174,6 +178,7 @@ final class RequestHandler {
       states.add(feed.ready().compose(v -> feed.snapshot()));
     }
     return Future.join(states).transform(ready -> {
+      boolean handedOver = false;
       try {
         if (ready.failed()) {
           releaseCounted(accepted, keys);
@@ -184,18 +189,53 @@ final class RequestHandler {
           releaseCounted(accepted, keys);
           return Future.succeededFuture();
         }
-        join(requestId, keys, freqs, feeds, rejected, snapshot);
-        return Future.succeededFuture();
+        Map<String, Recovery.Item> recovering = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+          Catchup catchup = since.get(keys.get(i).toString());
+          if (catchup != null) {
+            recovering.put(keys.get(i).toString(), new Recovery.Item(keys.get(i), feeds.get(i),
+                session.subscriptions.get(keys.get(i).toString()), catchup));
+          }
+        }
+        if (recovering.isEmpty()) {
+          join(requestId, keys, freqs, feeds, rejected, snapshot, null);
+          return Future.succeededFuture();
+        }
+        // The feeds stay reserved while the owners are asked, so none is released under the subscribe.
+        handedOver = true;
+        return recovery().settle(new ArrayList<>(recovering.values()), () -> {
+          if (session.isClosed()) {
+            releaseCounted(accepted, keys);
+          } else {
+            join(requestId, keys, freqs, feeds, rejected, snapshot, recovering);
+          }
+        }).onComplete(ar -> feeds.forEach(gw.feeds::unreserve));
       } finally {
-        feeds.forEach(gw.feeds::unreserve);
+        if (!handedOver) {
+          feeds.forEach(gw.feeds::unreserve);
+        }
       }
     });
   }
 
+  private Recovery recovery() {
+    if (recovery == null) {
+      recovery = new Recovery(gw.vertx, gw.feeds.snapshots, Recovery.limits(gw.settings));
+    }
+    return recovery;
+  }
+
+  /**
+   * Joins in one turn. A channel in {@code recovering} (may be null) gets what it missed before the reply and is then
+   * joined without a snapshot, continuing from the feed's latest (which the replay ended at); one that cannot be
+   * recovered is listed in notRecovered and gets a snapshot after the reply, whatever {@code snapshot} says.
+   */
   private void join(String requestId, List<ChannelKey> keys, List<Freq> freqs, List<ChannelFeed> feeds,
-                    JsonArray rejected, boolean snapshot) {
+                    JsonArray rejected, boolean snapshot, Map<String, Recovery.Item> recovering) {
     long now = System.currentTimeMillis();
     JsonArray subscribed = new JsonArray();
+    JsonArray recovered = new JsonArray();
+    JsonArray notRecovered = new JsonArray();
     List<Runnable> afterReply = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       ChannelKey key = keys.get(i);
@@ -205,11 +245,20 @@ final class RequestHandler {
       subscribed.add(new JsonObject().put("ch", key.toString()).put("freq", freq.wire())
           .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch()));
       Subscription existing = session.subscriptions.get(key.toString());
+      Recovery.Item item = recovering == null ? null : recovering.get(key.toString());
+      boolean replayed = false;
+      if (item != null) {
+        // Checked against the subscription this turn sees (one may have appeared or gone while the owners were asked).
+        Recovery.Item current = item.existing == existing ? item : new Recovery.Item(key, feed, existing, item.catchup);
+        replayed = replay(existing, current, now);
+        (replayed ? recovered : notRecovered).add(key.toString());
+      }
+      boolean sendSnapshot = item == null ? snapshot : !replayed;
       if (existing != null) {
         // Subscribing again: the freq changes in place, and the current state is sent again if asked.
         afterReply.add(() -> {
           feed.changeFreq(existing, freq, now);
-          if (snapshot && snap != null) {
+          if (sendSnapshot && snap != null) {
             session.deliver(existing, new OutboundMessage(Envelope.channelMessage(snap, now,
                 Envelope.snapshotMeta(snap.epoch()))), snap.seq(), snap.epoch(), now, false);
           }
@@ -218,11 +267,94 @@ final class RequestHandler {
         Subscription sub = new Subscription(session, key, freq, now);
         session.subscriptions.put(key.toString(), sub);
         gw.counters.subscriptions.incrementAndGet();
-        afterReply.add(() -> feed.join(sub, snapshot, now));
+        if (replayed) {
+          deliverReplay(sub, item.catchup.toSend(snap.seq()), now);
+        }
+        afterReply.add(() -> feed.join(sub, sendSnapshot, now));
       }
     }
-    session.reply(requestId, new JsonObject().put("subscribed", subscribed).put("rejected", rejected));
+    JsonObject reply = new JsonObject().put("subscribed", subscribed).put("rejected", rejected);
+    if (recovering != null) {
+      reply.put("recovered", recovered).put("notRecovered", notRecovered);
+    }
+    session.reply(requestId, reply);
     afterReply.forEach(Runnable::run);
+  }
+
+  /**
+   * For a subscription already on this connection, sends what the client missed up to what the connection was sent
+   * (the live stream continues after it); for a new one, only decides (the caller sends once the subscription
+   * exists). False when the channel cannot be recovered.
+   */
+  private boolean replay(Subscription existing, Recovery.Item item, long now) {
+    List<Publication> missed = item.replay(recovery().limits, now);
+    if (missed == null) {
+      return false;
+    }
+    if (existing != null) {
+      deliverReplay(existing, missed, now);
+    }
+    return true;
+  }
+
+  /**
+   * Sends replayed publications; the subscription's position is left where it was (a replay of publications the
+   * connection was already sent must not move it back, or the live stream would repeat them).
+   */
+  private void deliverReplay(Subscription sub, List<Publication> missed, long now) {
+    long lastSeq = sub.lastSeq;
+    String epoch = sub.epoch;
+    for (Publication p : missed) {
+      session.deliver(sub, Recovery.message(p, now), p.seq(), p.epoch(), now, false);
+    }
+    sub.lastSeq = lastSeq;
+    sub.epoch = epoch;
+  }
+
+  // ---- resume ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Re-sends, for channels subscribed on this connection, what the client says it missed (PROTOCOL.md §4, §6): the
+   * replays first, then the reply with recovered/notRecovered, then a snapshot for each notRecovered channel. The live
+   * stream is never paused: the replay ends at what the subscription was sent by the turn it goes out.
+   */
+  private Future<Void> resume(String requestId, RequestArgs args) {
+    if (!args.has("since")) {
+      throw ProtocolException.badRequest("since", "since is required: {\"since\": {\"<channel>\": "
+          + "{\"seq\": <last seq received>, \"epoch\": \"<its epoch>\"}}}");
+    }
+    Map<String, Catchup> since = args.since();
+    List<Subscription> subs = subscribed(new ArrayList<>(since.keySet()));
+    List<Recovery.Item> items = new ArrayList<>();
+    for (Subscription sub : subs) {
+      items.add(new Recovery.Item(sub.key, gw.feeds.get(sub.key), sub, since.get(sub.key.toString())));
+    }
+    return recovery().settle(items, () -> {
+      long now = System.currentTimeMillis();
+      JsonArray recovered = new JsonArray();
+      JsonArray notRecovered = new JsonArray();
+      List<Subscription> snapshots = new ArrayList<>();
+      for (Recovery.Item item : items) {
+        Subscription sub = item.existing;
+        if (session.subscriptions.get(sub.key.toString()) != sub) {
+          notRecovered.add(sub.key.toString()); // unsubscribed meanwhile (its token was refreshed without the scope)
+        } else if (replay(sub, item, now)) {
+          recovered.add(sub.key.toString());
+        } else {
+          notRecovered.add(sub.key.toString());
+          snapshots.add(sub);
+        }
+      }
+      session.reply(requestId, new JsonObject().put("recovered", recovered).put("notRecovered", notRecovered));
+      for (Subscription sub : snapshots) {
+        ChannelFeed feed = gw.feeds.get(sub.key);
+        Publication snap = feed == null ? null : feed.latest;
+        if (snap != null) {
+          session.deliver(sub, new OutboundMessage(Envelope.channelMessage(snap, now,
+              Envelope.snapshotMeta(snap.epoch()))), snap.seq(), snap.epoch(), now, false);
+        }
+      }
+    });
   }
 
   /** Tells the subscription verticle to forget the channels it counted for a subscribe that did not happen. */
