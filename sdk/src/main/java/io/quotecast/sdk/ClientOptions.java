@@ -1,0 +1,136 @@
+package io.quotecast.sdk;
+
+import io.vertx.core.Future;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/** How a {@link QuotecastClient} finds, authenticates to and watches the server. Fluent setters. */
+public final class ClientOptions {
+  private String discoveryUrl;
+  private String url;
+  private Supplier<Future<String>> tokenSupplier;
+  private String clientName = "quotecast-sdk-java";
+  private long backoffMinMs = 500;
+  private long backoffMaxMs = 20_000;
+  private long pingIntervalMs = 15_000;
+  private long idleTimeoutMs = 45_000;
+  private long staleAfterMs = 0;
+  private int maxPendingPerChannel = 10_000;
+  private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+  /** Connect through discovery: {@code GET <base>/api/v1/endpoints} on each connect, e.g. {@code http://lb:8080}. */
+  public ClientOptions setDiscoveryUrl(String baseHttpUrl) {
+    this.discoveryUrl = baseHttpUrl;
+    return this;
+  }
+
+  /** Connect to a fixed WebSocket URL, e.g. {@code ws://127.0.0.1:8080/ws}. */
+  public ClientOptions setUrl(String wsUrl) {
+    this.url = wsUrl;
+    return this;
+  }
+
+  /** Called before every connect and on {@code notice token_expiring}; a null or empty token connects anonymously. */
+  public ClientOptions setTokenSupplier(Supplier<Future<String>> tokenSupplier) {
+    this.tokenSupplier = tokenSupplier;
+    return this;
+  }
+
+  /** Shown in the server's diagnostics ({@code client} query parameter). */
+  public ClientOptions setClientName(String clientName) {
+    this.clientName = clientName;
+    return this;
+  }
+
+  /** Full-jitter reconnect backoff window, 0.5 s to 20 s by default (PROTOCOL.md §8). */
+  public ClientOptions setBackoff(long minMs, long maxMs) {
+    this.backoffMinMs = minMs;
+    this.backoffMaxMs = maxMs;
+    return this;
+  }
+
+  /** How often the {@code ping} op is sent, so an idle but healthy connection still hears from the server. */
+  public ClientOptions setPingIntervalMs(long pingIntervalMs) {
+    this.pingIntervalMs = pingIntervalMs;
+    return this;
+  }
+
+  /** No message at all for this long: the connection is treated as dead and replaced. Must exceed the ping interval. */
+  public ClientOptions setIdleTimeoutMs(long idleTimeoutMs) {
+    this.idleTimeoutMs = idleTimeoutMs;
+    return this;
+  }
+
+  /** No data on a subscribed channel for this long calls {@link ChannelListener#onStale}; 0 = off (the default). */
+  public ClientOptions setStaleAfterMs(long staleAfterMs) {
+    this.staleAfterMs = staleAfterMs;
+    return this;
+  }
+
+  /** Messages parked per trade channel while a gap is being resumed; beyond it the gap is given up (Reset.GAP). */
+  public ClientOptions setMaxPendingPerChannel(int maxPendingPerChannel) {
+    this.maxPendingPerChannel = maxPendingPerChannel;
+    return this;
+  }
+
+  /** The jitter's random source, in [0, 1); tests make it deterministic. */
+  public ClientOptions setRandom(DoubleSupplier random) {
+    this.random = Objects.requireNonNull(random);
+    return this;
+  }
+
+  public String discoveryUrl() {
+    return discoveryUrl;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public Supplier<Future<String>> tokenSupplier() {
+    return tokenSupplier;
+  }
+
+  public String clientName() {
+    return clientName;
+  }
+
+  public long backoffMinMs() {
+    return backoffMinMs;
+  }
+
+  public long backoffMaxMs() {
+    return backoffMaxMs;
+  }
+
+  public long pingIntervalMs() {
+    return pingIntervalMs;
+  }
+
+  public long idleTimeoutMs() {
+    return idleTimeoutMs;
+  }
+
+  public long staleAfterMs() {
+    return staleAfterMs;
+  }
+
+  public int maxPendingPerChannel() {
+    return maxPendingPerChannel;
+  }
+
+  public DoubleSupplier random() {
+    return random;
+  }
+
+  void validate() {
+    if ((discoveryUrl == null) == (url == null)) {
+      throw new IllegalArgumentException("set exactly one of discoveryUrl and url");
+    }
+    if (pingIntervalMs <= 0 || idleTimeoutMs <= pingIntervalMs) {
+      throw new IllegalArgumentException("need 0 < pingIntervalMs < idleTimeoutMs");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.quotecast.sdk;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A loopback server speaking just enough of the protocol; the test thread scripts it connection by connection. */
+final class FakeServer {
+  static final long WAIT_S = 10;
+
+  /** One client connection: what it sent, and a way to answer. */
+  static final class Conn {
+    final ServerWebSocket ws;
+    final String authorization;
+    final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+
+    Conn(ServerWebSocket ws) {
+      this.ws = ws;
+      this.authorization = ws.headers().get("Authorization");
+      ws.textMessageHandler(t -> received.add(new JsonObject(t)));
+    }
+
+    void send(JsonObject m) {
+      ws.writeTextMessage(m.put("ts", System.currentTimeMillis()).encode());
+    }
+
+    void welcome() {
+      send(new JsonObject().put("type", "welcome").put("data", new JsonObject().put("node", "fake")));
+    }
+
+    /** The next request with this op (skipping pings), or fails the test. */
+    JsonObject expect(String op) throws InterruptedException {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+      while (System.nanoTime() < end) {
+        JsonObject m = received.poll(100, TimeUnit.MILLISECONDS);
+        if (m != null && op.equals(m.getString("op"))) {
+          return m;
+        }
+      }
+      throw new AssertionError("no " + op + " request");
+    }
+
+    void reply(JsonObject request, JsonObject data) {
+      send(new JsonObject().put("type", "result").put("id", request.getValue("id")).put("data", data));
+    }
+
+    void subscribed(JsonObject request, String ch, long seq, String epoch) {
+      reply(request, new JsonObject().put("subscribed", new JsonArray()
+          .add(new JsonObject().put("ch", ch).put("freq", "realtime").put("seq", seq).put("epoch", epoch)))
+          .put("rejected", new JsonArray()));
+    }
+
+    void trade(String ch, long seq, JsonObject meta) {
+      JsonObject m = new JsonObject().put("type", "trade").put("ch", ch).put("seq", seq).put("data",
+          new JsonObject().put("symbol", ch.substring(ch.indexOf(':') + 1)).put("tradeId", seq).put("price", 10.01)
+              .put("volume", 100).put("amount", 1001.00).put("side", "buy").put("time", 1764000000000L));
+      if (meta != null) {
+        m.put("meta", meta);
+      }
+      send(m);
+    }
+
+    void close(short code) {
+      ws.close(code, "test");
+    }
+  }
+
+  final HttpServer server;
+  final BlockingQueue<Conn> connections = new LinkedBlockingQueue<>();
+  volatile JsonObject endpoints;
+
+  private FakeServer(HttpServer server) {
+    this.server = server;
+  }
+
+  static FakeServer start(Vertx vertx) throws Exception {
+    HttpServer http = vertx.createHttpServer();
+    FakeServer fake = new FakeServer(http);
+    http.webSocketHandler(ws -> fake.connections.add(new Conn(ws)));
+    http.requestHandler(req -> {
+      if (req.path().equals("/api/v1/endpoints") && fake.endpoints != null) {
+        req.response().putHeader("Content-Type", "application/json").end(fake.endpoints.encode());
+      } else {
+        req.response().setStatusCode(404).end();
+      }
+    });
+    http.listen(0, "127.0.0.1").await(WAIT_S, TimeUnit.SECONDS);
+    return fake;
+  }
+
+  String url() {
+    return "ws://127.0.0.1:" + server.actualPort() + "/ws";
+  }
+
+  Conn next() throws InterruptedException {
+    Conn c = connections.poll(WAIT_S, TimeUnit.SECONDS);
+    if (c == null) {
+      throw new AssertionError("no connection");
+    }
+    return c;
+  }
+}
