@@ -134,6 +134,27 @@ final class ChannelFeed {
     }
   }
 
+  /**
+   * The source came back after a failure: every subscriber of a state channel gets the current value again as a
+   * snapshot (PROTOCOL.md §7: status up, then fresh snapshots). Trades have no state to resend.
+   */
+  void resnapshot(long now) {
+    Publication p = latest;
+    if (p == null || !key.type().isState()) {
+      return;
+    }
+    if (!realtime.isEmpty()) {
+      OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now, Envelope.snapshotMeta(p.epoch())));
+      for (int i = 0; i < realtime.size(); i++) {
+        Subscription sub = realtime.get(i);
+        sub.session.deliver(sub, message, p.seq(), p.epoch(), now, false);
+      }
+    }
+    for (ConflationGroup group : groups.values()) {
+      group.restart(p, now);
+    }
+  }
+
   /** Records {@code p} as the latest if it is newer; false for a duplicate or an older publication. */
   private boolean advance(Publication p) {
     Publication prev = latest;

@@ -73,6 +73,13 @@ final class FeedRegistry {
     }
   }
 
+  /** Fresh snapshots to every subscriber of every state channel (after a source recovered). */
+  void resnapshotAll(long now) {
+    for (ChannelFeed feed : feeds.values()) {
+      feed.resnapshot(now);
+    }
+  }
+
   int size() {
     return feeds.size();
   }

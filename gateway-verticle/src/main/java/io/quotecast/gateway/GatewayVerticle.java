@@ -283,9 +283,11 @@ public final class GatewayVerticle extends VerticleBase {
   private void sourceChanged(JsonObject status) {
     JsonArray updated = new JsonArray();
     boolean replaced = false;
+    boolean recovered = false;
     for (Object o : gw.sources) {
       JsonObject s = (JsonObject) o;
       if (s.getString("source", "").equals(status.getString("source"))) {
+        recovered = !"up".equals(s.getString("state")) && "up".equals(status.getString("state"));
         updated.add(status);
         replaced = true;
       } else {
@@ -302,6 +304,9 @@ public final class GatewayVerticle extends VerticleBase {
       if (session.welcomed()) {
         session.send(message);
       }
+    }
+    if (recovered) {
+      gw.feeds.resnapshotAll(System.currentTimeMillis());
     }
   }
 }

@@ -45,6 +45,8 @@ public final class MonitorVerticle extends VerticleBase {
     JsonObject effective = ConfigReport.masked(config());
     router.get("/admin/config").handler(ctx -> json(ctx, 200, effective));
     router.get("/admin/users").handler(this::users);
+    router.post("/admin/source/fault").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(1024))
+        .handler(this::injectFault);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(settings.getInt(ConfigKeys.MONITOR_PORT), settings.getString(ConfigKeys.MONITOR_HOST));
   }
@@ -139,6 +141,31 @@ public final class MonitorVerticle extends VerticleBase {
       return os.getProcessCpuLoad();
     }
     return -1;
+  }
+
+  /**
+   * Fault injection for demos and tests: {@code {"mode":"down"|"stall"|"none","durationMs":5000}} reaches every quote
+   * node of the cluster, whose sources then report down/degraded and recover when the fault ends.
+   */
+  private void injectFault(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    String mode = body == null ? null : body.getValue("mode") instanceof String s ? s : null;
+    Object duration = body == null ? null : body.getValue("durationMs");
+    if (mode == null || !java.util.List.of("down", "stall", "none").contains(mode)
+        || !(duration == null || duration instanceof Number n && n.longValue() >= 0)) {
+      json(ctx, 400, new JsonObject().put("code", "BAD_REQUEST")
+          .put("message", "expected {\"mode\": \"down\"|\"stall\"|\"none\", \"durationMs\": >= 0}"));
+      return;
+    }
+    JsonObject fault = new JsonObject().put("mode", mode)
+        .put("durationMs", duration == null ? 0L : ((Number) duration).longValue());
+    vertx.eventBus().publish(Addresses.SOURCE_FAULT, fault);
+    json(ctx, 202, fault.put("injected", true));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
