@@ -69,6 +69,10 @@ final class Session {
   private long malformedWindowStart;
   private int malformedInWindow;
   private int pendingRequests;
+  /** State messages held back while the send queue is full, one per subscription. */
+  private final PendingLatest held = new PendingLatest();
+  /** Bytes of replies and notices written while the queue was full; bounded so requests cannot grow the queue. */
+  private long overflowBytes;
   private Future<Void> requestChain = Future.succeededFuture();
 
   Session(Gateway gw, Transport transport, String clientName, int batchMs) {
@@ -102,6 +106,7 @@ final class Session {
     transport.textHandler(this::onText);
     transport.activityHandler(v -> lastActivity = System.currentTimeMillis());
     transport.closeHandler(v -> onClosed());
+    transport.drainHandler(v -> onDrain());
     if (tokenError != null) {
       log.info("refused connection: {}", tokenError.getMessage());
       replyError(null, tokenError);
@@ -289,9 +294,11 @@ final class Session {
   // ---- delivery -------------------------------------------------------------------------------------------------
 
   /**
-   * Writes a channel message for {@code sub}. When the socket's send queue is full, a state message is skipped (the
-   * next one supersedes it) and counted as conflated; a trade or closed bar cannot be skipped, so the connection is
-   * closed as a slow consumer (4008) and the client recovers by reconnecting.
+   * Writes a channel message for {@code sub}. While the socket's send queue is full, a state message ({@code
+   * droppable}) is held as the subscription's latest, replacing the one it held, and written when the queue drains
+   * (PROTOCOL.md §6); every message arriving meanwhile counts as conflated. A trade or closed bar cannot wait without
+   * the queue growing, so the connection is closed as a slow consumer (4008) and the client recovers by reconnecting.
+   * The fast path (queue not full, nothing held) allocates nothing per subscriber.
    */
   void deliver(Subscription sub, OutboundMessage message, long seq, String epoch, long now, boolean droppable) {
     if (closed) {
@@ -303,16 +310,51 @@ final class Session {
     }
     if (transport.writeQueueFull()) {
       if (droppable) {
+        held.hold(sub, message, seq, epoch);
         sub.conflated++;
         gw.counters.conflated.increment();
         return;
       }
+      log.info("closing connection: send queue full ({} bytes) and {} cannot be conflated", gw.writeQueueBytes,
+          sub.key);
       close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
       return;
+    }
+    if (sub.pending != null) {
+      // The queue drained before its drain handler ran: this message is newer (seq only grows), so the held one
+      // is stale and must not follow it.
+      held.supersede(sub);
     }
     send(message);
     sub.delivered(seq, epoch, now);
   }
+
+  /** The send queue drained: write the held latest values, oldest waiter first, until it is full again. */
+  private void onDrain() {
+    overflowBytes = 0;
+    if (closed || held.isEmpty()) {
+      return;
+    }
+    held.drain(drainSink);
+  }
+
+  private final PendingLatest.Sink drainSink = new PendingLatest.Sink() {
+    @Override
+    public boolean full() {
+      return closed || transport.writeQueueFull();
+    }
+
+    @Override
+    public boolean live(Subscription sub) {
+      return subscriptions.get(sub.key.toString()) == sub;
+    }
+
+    @Override
+    public void write(Subscription sub, OutboundMessage message, long seq, String epoch) {
+      send(message);
+      sub.delivered(seq, epoch, System.currentTimeMillis());
+    }
+  };
 
   void send(OutboundMessage message) {
     if (closed) {
@@ -322,10 +364,21 @@ final class Session {
       closed = true;
       return;
     }
+    if (transport.writeQueueFull()) {
+      // Only replies and notices get here while the queue is full (deliver holds or closes). They cannot be
+      // dropped, but a client that keeps asking without reading must not grow the queue without bound either.
+      overflowBytes += message.byteLength();
+      if (overflowBytes > gw.writeQueueBytes) {
+        log.info("closing connection: replies to a client that does not read exceed {} bytes", gw.writeQueueBytes);
+        close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
+        return;
+      }
+    }
     if (batchMs > 0) {
       batch.add(message);
       batchBytes += message.byteLength();
-      if (batchBytes >= MAX_BATCH_BYTES) {
+      // A batch is written as one frame whatever the queue holds, so it is kept under the queue's bound too.
+      if (batchBytes >= Math.min(MAX_BATCH_BYTES, gw.writeQueueBytes)) {
         flushBatch();
       } else if (batchTimer < 0) {
         batchTimer = gw.vertx.setTimer(batchMs, t -> {
@@ -484,6 +537,7 @@ final class Session {
       moveTimer = -1;
     }
     batch.clear();
+    held.clear();
     if (!subscriptions.isEmpty()) {
       JsonArray channels = new JsonArray();
       for (Subscription sub : subscriptions.values()) {

@@ -32,6 +32,11 @@ final class SockJsTransport implements Transport {
   }
 
   @Override
+  public void drainHandler(Handler<Void> handler) {
+    socket.drainHandler(handler);
+  }
+
+  @Override
   public boolean isClosed() {
     return closed;
   }

@@ -21,6 +21,13 @@ final class Subscription {
   long conflated;
   long lastSentAt;
   long ackedSeq = -1;
+  /**
+   * The latest state message held back while the connection's send queue is full (null when none): each newer one
+   * replaces it, so a slow reader costs one message per subscription however long it stalls. Written on drain.
+   */
+  OutboundMessage pending;
+  long pendingSeq;
+  String pendingEpoch;
 
   Subscription(Session session, ChannelKey key, Freq freq, long subscribedAt) {
     this.session = session;
@@ -39,6 +46,21 @@ final class Subscription {
     this.epoch = epoch;
     this.sent++;
     this.lastSentAt = now;
+  }
+
+  /** Holds {@code message} as this subscription's latest; true when it is the first one held (none was pending). */
+  boolean hold(OutboundMessage message, long seq, String epoch) {
+    boolean first = pending == null;
+    pending = message;
+    pendingSeq = seq;
+    pendingEpoch = epoch;
+    return first;
+  }
+
+  /** Forgets the held message (delivered, superseded by a newer message, or the subscription ended). */
+  void clearPending() {
+    pending = null;
+    pendingEpoch = null;
   }
 
   JsonObject toJson() {

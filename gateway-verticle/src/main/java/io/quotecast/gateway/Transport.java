@@ -11,6 +11,19 @@ interface Transport {
   /** True while the socket's send queue is over its byte bound. */
   boolean writeQueueFull();
 
+  /**
+   * Called each time the send queue, having been full, drains below its low-water mark (Vert.x's drainHandler), so
+   * the session can write what it held back meanwhile.
+   */
+  default void drainHandler(Handler<Void> handler) {
+    // A transport whose queue never fills never drains.
+  }
+
+  /** Bytes written but not yet handed to the kernel, or -1 when the transport cannot tell (diagnostics and tests). */
+  default long queuedBytes() {
+    return -1;
+  }
+
   /** True once the socket is closed; nothing may be written then. */
   boolean isClosed();
 

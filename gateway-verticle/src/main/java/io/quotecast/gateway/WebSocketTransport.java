@@ -4,7 +4,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.quotecast.common.MessageTypes;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.http.impl.WebSocketImplBase;
 
 final class WebSocketTransport implements Transport {
   private static final Buffer PING = Buffer.buffer("qc");
@@ -37,6 +39,24 @@ final class WebSocketTransport implements Transport {
   @Override
   public boolean writeQueueFull() {
     return ws.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    ws.drainHandler(handler);
+  }
+
+  /**
+   * The bytes in Netty's outbound buffer of the connection. Vert.x has no public accessor; its WebSocket
+   * implementation exposes the channel context, which is all this needs (read on the event loop that owns it).
+   */
+  @Override
+  public long queuedBytes() {
+    if (ws instanceof WebSocketImplBase<?> impl && impl.channelHandlerContext() != null) {
+      ChannelOutboundBuffer buffer = impl.channelHandlerContext().channel().unsafe().outboundBuffer();
+      return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+    return -1;
   }
 
   @Override
