@@ -171,7 +171,8 @@ class SessionRequestsTest extends SharedServerTest {
     assertEquals(0, off.getInteger("batch"));
     int framesAtOff = c.frames().size();
     c.waitForChannel(quote, c.channel(quote).size() + 20, WsClient.WAIT_MS);
-    List<JsonObject> later = c.frames().subList(framesAtOff, c.frames().size());
+    List<JsonObject> all = c.frames(); // one copy: a frame arriving between two calls would break subList
+    List<JsonObject> later = all.subList(framesAtOff, all.size());
     assertTrue(later.stream().noneMatch(f -> "batch".equals(f.getString("type"))),
         "no batch frames after configure batch 0");
 
