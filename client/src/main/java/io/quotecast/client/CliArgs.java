@@ -8,16 +8,19 @@ import java.util.List;
 /**
  * The parsed command line of {@link QuotecastCli}. Pure: no I/O, so it is unit-tested on its own.
  *
- * @param command {@code subscribe} or {@code ping}
+ * @param command {@code subscribe}, {@code ping} or {@code diag}
  * @param url the WebSocket URL (ws:// or wss://; http(s):// is accepted and converted)
  * @param channels channel keys to subscribe to (subscribe only)
  * @param freq requested freq, or null for the server default (realtime)
- * @param count subscribe: stop after this many channel messages (0 = until Ctrl-C); ping: number of pings
+ * @param count subscribe: stop after this many channel messages (0 = until Ctrl-C); ping: number of pings; diag:
+ *     channel messages to sample
  * @param token a JWT to pass as the {@code token} query parameter, or null
  */
 public record CliArgs(String command, URI url, List<String> channels, String freq, int count, String token) {
 
   public static final int DEFAULT_PINGS = 5;
+  public static final int DEFAULT_DIAG_MESSAGES = 200;
+  public static final String DEFAULT_DIAG_CHANNEL = "quote:600519.SH";
 
   public static final String USAGE = String.join("\n",
       "usage:",
@@ -26,6 +29,9 @@ public record CliArgs(String command, URI url, List<String> channels, String fre
       "      or until N channel messages (snapshots included) have arrived",
       "  quotecast-cli ping URL [--count N] [--token JWT]",
       "      print the welcome and the round-trip time of N (5) ping requests",
+      "  quotecast-cli diag URL [CHANNEL...] [--count N] [--token JWT]",
+      "      diagnose a connection: handshake time, welcome, ping RTT, a subscribe round trip, then N (200)",
+      "      channel messages (default channel quote:600519.SH): per-message latency and seq gaps",
       "",
       "  URL       e.g. ws://127.0.0.1:8080/ws",
       "  CHANNEL   quote:600519.SH, trade:000001.SZ, kline:1m:600519.SH",
@@ -43,8 +49,8 @@ public record CliArgs(String command, URI url, List<String> channels, String fre
       throw new UsageException("");
     }
     String command = args[0];
-    if (!command.equals("subscribe") && !command.equals("ping")) {
-      throw new UsageException("unknown command '" + command + "' (subscribe, ping)");
+    if (!command.equals("subscribe") && !command.equals("ping") && !command.equals("diag")) {
+      throw new UsageException("unknown command '" + command + "' (subscribe, ping, diag)");
     }
     List<String> positional = new ArrayList<>();
     String freq = null;
@@ -81,8 +87,9 @@ public record CliArgs(String command, URI url, List<String> channels, String fre
           } catch (NumberFormatException e) {
             throw new UsageException("--count must be a number: " + value);
           }
-          if (count < 0 || (count == 0 && command.equals("ping"))) {
-            throw new UsageException("--count must be " + (command.equals("ping") ? "positive" : "0 or more"));
+          boolean positive = !command.equals("subscribe");
+          if (count < 0 || (count == 0 && positive)) {
+            throw new UsageException("--count must be " + (positive ? "positive" : "0 or more"));
           }
         }
         case "--token" -> token = value;
@@ -94,6 +101,9 @@ public record CliArgs(String command, URI url, List<String> channels, String fre
     }
     URI url = parseUrl(positional.get(0));
     List<String> channels = List.copyOf(positional.subList(1, positional.size()));
+    if (command.equals("diag") && channels.isEmpty()) {
+      channels = List.of(DEFAULT_DIAG_CHANNEL);
+    }
     if (command.equals("subscribe") && channels.isEmpty()) {
       throw new UsageException("subscribe needs at least one CHANNEL");
     }
@@ -105,7 +115,8 @@ public record CliArgs(String command, URI url, List<String> channels, String fre
         throw new UsageException("not a channel key: " + ch + " (e.g. quote:600519.SH)");
       }
     }
-    int n = count != null ? count : command.equals("ping") ? DEFAULT_PINGS : 0;
+    int n = count != null ? count : command.equals("ping") ? DEFAULT_PINGS
+        : command.equals("diag") ? DEFAULT_DIAG_MESSAGES : 0;
     return new CliArgs(command, url, channels, freq, n, token);
   }
 

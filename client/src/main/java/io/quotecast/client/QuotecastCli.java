@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class QuotecastCli {
   static final long PING_TIMEOUT_MS = 5_000;
   static final long WELCOME_WAIT_MS = 5_000;
+  static final int DIAG_PINGS = 3;
+  static final long DIAG_WINDOW_MS = 15_000;
 
   private QuotecastCli() {}
 
@@ -70,8 +72,11 @@ public final class QuotecastCli {
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20).setConnectTimeout(10_000));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost(args.url().getHost()).setPort(args.port()).setSsl(args.ssl()).setURI(args.requestUri());
-    Session session = args.command().equals("ping")
-        ? new PingSession(vertx, args, out, err) : new SubscribeSession(args, out, err);
+    Session session = switch (args.command()) {
+      case "ping" -> new PingSession(vertx, args, out, err);
+      case "diag" -> new DiagSession(vertx, args, out, err);
+      default -> new SubscribeSession(args, out, err);
+    };
     ClientWebSocket ws = client.webSocket();
     session.ws = ws;
     ws.textMessageHandler(text -> {
@@ -91,6 +96,7 @@ public final class QuotecastCli {
         session.done.tryComplete(code != null && code == 1000 ? 0 : 1);
       }
     });
+    session.connectStartNs = System.nanoTime();
     return ws.connect(options)
         .compose(w -> {
           session.onOpen();
@@ -109,6 +115,7 @@ public final class QuotecastCli {
     final PrintStream err;
     final Promise<Integer> done = Promise.promise();
     ClientWebSocket ws;
+    long connectStartNs;
 
     Session(CliArgs args, PrintStream out, PrintStream err) {
       this.args = args;
@@ -279,6 +286,110 @@ public final class QuotecastCli {
       Object serverTime = m.getJsonObject("data", new JsonObject()).getValue("serverTime");
       out.printf("ping %s: %.3f ms (serverTime %s)%n", expected, rtt, serverTime);
       next();
+    }
+  }
+
+  /**
+   * {@code diag}: handshake, welcome, {@value #DIAG_PINGS} pings, a subscribe round trip, then {@code --count}
+   * channel messages (at most {@value #DIAG_WINDOW_MS} ms) for latency and seq gaps; prints a report. Exit code 0
+   * when clean, 2 when gaps or duplicates were seen, 1 on failure.
+   */
+  private static final class DiagSession extends Session {
+    private final Vertx vertx;
+    private final DiagReport report = new DiagReport();
+    private int pings;
+    private long sentAt;
+    private long timer = -1;
+    private boolean subscribedReplied;
+
+    DiagSession(Vertx vertx, CliArgs args, PrintStream out, PrintStream err) {
+      super(args, out, err);
+      this.vertx = vertx;
+    }
+
+    @Override
+    void onOpen() {
+      report.handshakeMs = (System.nanoTime() - connectStartNs) / 1e6;
+      timer = vertx.setTimer(WELCOME_WAIT_MS, t -> {
+        err.println("no welcome within " + WELCOME_WAIT_MS + " ms");
+        ping();
+      });
+    }
+
+    private void ping() {
+      vertx.cancelTimer(timer);
+      if (pings == DIAG_PINGS) {
+        subscribe();
+        return;
+      }
+      pings++;
+      timer = vertx.setTimer(PING_TIMEOUT_MS, t -> fail("no reply to ping " + pings));
+      sentAt = System.nanoTime();
+      send(new JsonObject().put("op", "ping").put("id", "diag-p" + pings));
+    }
+
+    private void subscribe() {
+      timer = vertx.setTimer(PING_TIMEOUT_MS, t -> fail("no reply to subscribe"));
+      sentAt = System.nanoTime();
+      send(new JsonObject().put("op", "subscribe").put("id", "diag-s").put("args", new JsonObject()
+          .put("channels", new io.vertx.core.json.JsonArray(args.channels())).put("freq", "realtime")));
+    }
+
+    private void fail(String why) {
+      err.println(why);
+      out.print(report.render());
+      finish(1);
+    }
+
+    private void complete() {
+      vertx.cancelTimer(timer);
+      out.print(report.render());
+      finish(report.gaps == 0 && report.duplicates == 0 ? 0 : 2);
+    }
+
+    @Override
+    void onText(String text) {
+      if (done.future().isComplete()) {
+        return;
+      }
+      long nowNs = System.nanoTime();
+      long nowMs = System.currentTimeMillis();
+      JsonObject m = parse(text);
+      String type = m.getString("type", "");
+      String id = m.getString("id");
+      if (type.equals("welcome")) {
+        report.welcomeMs = (nowNs - connectStartNs) / 1e6;
+        report.welcome = m;
+        ping();
+      } else if (("diag-p" + pings).equals(id)) {
+        report.rtts.add((nowNs - sentAt) / 1e6);
+        ping();
+      } else if ("diag-s".equals(id)) {
+        vertx.cancelTimer(timer);
+        if (type.equals("error")) {
+          fail("subscribe failed: " + m.getValue("data"));
+          return;
+        }
+        report.subscribeMs = (nowNs - sentAt) / 1e6;
+        JsonObject data = m.getJsonObject("data", new JsonObject());
+        report.subscribed = data.getJsonArray("subscribed", new io.vertx.core.json.JsonArray()).size();
+        report.rejected = data.getJsonArray("rejected", new io.vertx.core.json.JsonArray()).size();
+        subscribedReplied = true;
+        timer = vertx.setTimer(DIAG_WINDOW_MS, t -> complete());
+      } else if (subscribedReplied) {
+        if (type.equals("batch") && m.getValue("data") instanceof io.vertx.core.json.JsonArray batch) {
+          for (Object o : batch) {
+            if (o instanceof JsonObject e && e.containsKey("ch")) {
+              report.message(e, nowMs);
+            }
+          }
+        } else if (m.containsKey("ch")) {
+          report.message(m, nowMs);
+        }
+        if (report.messages >= args.count()) {
+          complete();
+        }
+      }
     }
   }
 }

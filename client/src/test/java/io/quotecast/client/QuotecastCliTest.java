@@ -56,6 +56,9 @@ class QuotecastCliTest {
                 .put("data", new JsonObject().put("subscribed", subscribed).put("rejected", rejected)).encode());
             for (int seq = 7; seq < 17 && !subscribed.isEmpty(); seq++) {
               String ch = subscribed.getJsonObject(0).getString("ch");
+              if (seq == 10 && ch.endsWith("000002.SZ")) {
+                continue; // a channel with a gap, for diag
+              }
               ws.writeTextMessage("{\"type\":\"quote\",\"ts\":" + now + ",\"ch\":\"" + ch + "\",\"seq\":" + seq
                   + ",\"data\":{\"symbol\":\"600519.SH\",\"name\":\"贵州茅台\",\"last\":1725.50,\"time\":" + now + "}}");
             }
@@ -126,5 +129,30 @@ class QuotecastCliTest {
     }
     assertEquals(1, run("ping", "ws://127.0.0.1:" + free + "/ws"));
     assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("cannot connect"));
+  }
+
+  @Test
+  void diagReportsHandshakeRttSubscribeLatencyAndGaps() throws Exception {
+    assertEquals(0, run("diag", url(), "--count", "10"));
+    String report = outBytes.toString(StandardCharsets.UTF_8);
+    assertTrue(report.startsWith("handshake "), report);
+    assertTrue(report.contains("welcome        after "), report);
+    assertTrue(report.contains("connection c-test"), report);
+    assertTrue(report.contains("ping rtt       3 pings"), report);
+    assertTrue(report.contains("1 subscribed, 0 rejected"), report);
+    assertTrue(report.contains("messages       10"), report);
+    assertTrue(report.contains("source->client ms p50 "), report);
+    assertTrue(report.contains("gaps 0 (missed 0), duplicates 0"), report);
+    JsonObject sub = new JsonObject(requests.get(3));
+    assertEquals("subscribe", sub.getString("op"));
+    assertEquals(List.of("quote:600519.SH"), sub.getJsonObject("args").getJsonArray("channels").getList(),
+        "the default channel");
+  }
+
+  @Test
+  void diagExitsTwoWhenItSeesAGap() throws Exception {
+    assertEquals(2, run("diag", url(), "quote:000002.SZ", "--count", "9"));
+    assertTrue(outBytes.toString(StandardCharsets.UTF_8).contains("gaps 1 (missed 1)"),
+        outBytes.toString(StandardCharsets.UTF_8));
   }
 }
