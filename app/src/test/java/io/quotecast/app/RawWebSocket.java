@@ -1,5 +1,7 @@
 package io.quotecast.app;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
@@ -17,6 +19,8 @@ final class RawWebSocket implements AutoCloseable {
   private final Object lock = new Object();
   private final NetClient client;
   private final NetSocket socket;
+  /** The event loop the socket lives on: pause and resume run there, never racing its reads. */
+  private final Context context;
   private Buffer pending = Buffer.buffer();
   private boolean upgraded;
   private final List<String> texts = new ArrayList<>();
@@ -25,15 +29,19 @@ final class RawWebSocket implements AutoCloseable {
   private Integer closeCode;
   private boolean socketClosed;
 
-  private RawWebSocket(NetClient client, NetSocket socket) {
+  private RawWebSocket(NetClient client, NetSocket socket, Context context) {
     this.client = client;
     this.socket = socket;
+    this.context = context;
   }
 
   static RawWebSocket connect(Vertx vertx, int port, String uri) {
     NetClient client = vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setReceiveBufferSize(8 * 1024));
-    NetSocket socket = QuotecastServer.await(client.connect(port, "127.0.0.1"), QuotecastServer.TIMEOUT_S);
-    RawWebSocket ws = new RawWebSocket(client, socket);
+    Context context = vertx.getOrCreateContext();
+    Promise<NetSocket> connected = Promise.promise();
+    context.runOnContext(v -> client.connect(port, "127.0.0.1").onComplete(connected));
+    NetSocket socket = QuotecastServer.await(connected.future(), QuotecastServer.TIMEOUT_S);
+    RawWebSocket ws = new RawWebSocket(client, socket, context);
     socket.handler(ws::onData);
     socket.closeHandler(v -> {
       synchronized (ws.lock) {
@@ -138,11 +146,11 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   void pause() {
-    socket.pause();
+    context.runOnContext(v -> socket.pause());
   }
 
   void resume() {
-    socket.resume();
+    context.runOnContext(v -> socket.resume());
   }
 
   int pings() {
@@ -178,12 +186,18 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMs, String what) {
+    waitUntil(condition, timeoutMs, () -> what);
+  }
+
+  /** As above, describing what was awaited only on failure (so the description can report the state then). */
+  void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMs,
+      java.util.function.Supplier<String> what) {
     long deadline = System.currentTimeMillis() + timeoutMs;
     synchronized (lock) {
       while (!condition.getAsBoolean()) {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
-          throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+          throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what.get());
         }
         try {
           lock.wait(Math.min(left, 50));

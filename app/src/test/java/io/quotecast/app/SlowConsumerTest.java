@@ -69,7 +69,9 @@ class SlowConsumerTest {
       for (RawWebSocket raw : clients) {
         raw.resume();
         int seen = raw.textCount();
-        raw.waitUntil(() -> raw.textCount() > seen + 30, WsClient.WAIT_MS, "the latest values after resuming");
+        raw.waitUntil(() -> raw.textCount() > seen + 30, WsClient.WAIT_MS, () -> "the latest values after resuming (had "
+            + seen + ", now " + raw.textCount() + ", close " + raw.closeCode() + ", server "
+            + server.counters().toJson() + ")");
         assertNull(raw.closeCode());
       }
     } finally {

@@ -38,16 +38,6 @@ final class PendingLatest {
     }
   }
 
-  /** A newer message reaches {@code sub} directly: what it held is stale. True when it held something. */
-  boolean supersede(Subscription sub) {
-    if (sub.pending == null) {
-      return false;
-    }
-    sub.clearPending();
-    waiting.remove(sub); // rare (the queue drained before its drain handler ran), so a linear remove is fine
-    return true;
-  }
-
   /** Writes held messages in order until the sink is full again or none is left. */
   void drain(Sink sink) {
     while (!waiting.isEmpty() && !sink.full()) {

@@ -308,6 +308,11 @@ final class Session {
       closed = true; // the socket went away; its close handler releases the subscriptions
       return;
     }
+    if (!held.isEmpty() && !transport.writeQueueFull()) {
+      // The queue has room but the drain event has not run yet (or never will, if the transport missed the
+      // transition): held values go first, oldest waiter first, so none waits behind newer traffic.
+      onDrain();
+    }
     if (transport.writeQueueFull()) {
       if (droppable) {
         held.hold(sub, message, seq, epoch);
@@ -319,11 +324,6 @@ final class Session {
           sub.key);
       close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
       return;
-    }
-    if (sub.pending != null) {
-      // The queue drained before its drain handler ran: this message is newer (seq only grows), so the held one
-      // is stale and must not follow it.
-      held.supersede(sub);
     }
     send(message);
     sub.delivered(seq, epoch, now);

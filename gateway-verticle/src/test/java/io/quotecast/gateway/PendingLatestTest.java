@@ -78,19 +78,19 @@ class PendingLatestTest {
   }
 
   @Test
-  void supersededAndEndedSubscriptionsAreNotWritten() {
+  void endedSubscriptionsAreNotWritten() {
     PendingLatest held = new PendingLatest();
     Subscription a = sub("A");
     Subscription b = sub("B");
     held.hold(a, new OutboundMessage("a1"), 1, "e1");
     held.hold(b, new OutboundMessage("b1"), 1, "e1");
-    assertTrue(held.supersede(a));
-    assertEquals(1, held.size());
+    assertEquals(2, held.size());
     Sink sink = new Sink();
     sink.room = 10;
     sink.gone = b;
     held.drain(sink);
-    assertEquals(List.of(), sink.written);
+    assertEquals(List.of("quote:A@1:a1"), sink.written);
     assertNull(b.pending);
+    assertTrue(held.isEmpty());
   }
 }
