@@ -145,6 +145,11 @@ class SessionRequestsTest extends SharedServerTest {
     assertEquals(new JsonObject().put(ch, seq), acked.getJsonObject("acked"));
     JsonObject entry = c.ok("list").getJsonArray("subscriptions").getJsonObject(0);
     assertEquals(seq, entry.getLong("acked"), () -> "list entry: " + entry);
+    assertTrue(entry.getLong("ackedAt") > 0, () -> "list entry: " + entry);
+    assertEquals(entry.getLong("seq") - seq, entry.getLong("ackLag"), () -> "lag = delivered - acked: " + entry);
+    // The busy symbol keeps publishing: the lag grows until the client acks again.
+    assertTrue(QuotecastServer.poll(() -> c.ok("list").getJsonArray("subscriptions").getJsonObject(0)
+        .getLong("ackLag") > 0, 5000), "unacknowledged deliveries show as lag");
 
     c.error("ack", args("acks", new JsonObject().put("quote:000001.SZ", 1)), "NOT_SUBSCRIBED");
     JsonObject bad = c.error("ack", args("acks", new JsonObject().put(ch, "x")), "BAD_REQUEST");

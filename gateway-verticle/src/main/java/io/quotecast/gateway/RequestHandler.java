@@ -506,8 +506,9 @@ final class RequestHandler {
       updates.put(subscribed(List.of(ch)).get(0), n.longValue());
     }
     JsonObject acked = new JsonObject();
+    long now = System.currentTimeMillis();
     updates.forEach((sub, seq) -> {
-      sub.ackedSeq = seq;
+      sub.acked(seq, now);
       acked.put(sub.key.toString(), seq);
     });
     return new JsonObject().put("acked", acked);

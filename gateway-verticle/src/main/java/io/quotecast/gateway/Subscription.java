@@ -21,6 +21,9 @@ final class Subscription {
   long conflated;
   long lastSentAt;
   long ackedSeq = -1;
+  /** The epoch the ack was for: a lag across a stream restart means nothing. */
+  String ackedEpoch;
+  long ackedAt;
   /**
    * The latest state message held back while the connection's send queue is full (null when none): each newer one
    * replaces it, so a slow reader costs one message per subscription however long it stalls. Written on drain.
@@ -69,8 +72,26 @@ final class Subscription {
         .put("seq", lastSeq).put("epoch", epoch).put("sent", sent).put("conflated", conflated)
         .put("lastSentAt", lastSentAt == 0 ? null : lastSentAt);
     if (ackedSeq >= 0) {
-      json.put("acked", ackedSeq);
+      json.put("acked", ackedSeq).put("ackedAt", ackedAt);
+      Long lag = ackLag();
+      if (lag != null) {
+        json.put("ackLag", lag);
+      }
     }
     return json;
+  }
+
+  /** Messages delivered but not yet acknowledged: null before any ack, or when the stream restarted since. */
+  Long ackLag() {
+    if (ackedSeq < 0 || ackedEpoch == null || !ackedEpoch.equals(epoch)) {
+      return null;
+    }
+    return Math.max(0, lastSeq - ackedSeq);
+  }
+
+  void acked(long seq, long now) {
+    ackedSeq = seq;
+    ackedEpoch = epoch;
+    ackedAt = now;
   }
 }
