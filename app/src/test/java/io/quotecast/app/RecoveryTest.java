@@ -135,6 +135,46 @@ class RecoveryTest {
   }
 
   @Test
+  void aConflatedTradeSubscriptionGetsItsReplayAsArraysLikeItsLiveMessages() {
+    WsClient first = client();
+    first.ok("subscribe", args("channels", List.of(TRADES)));
+    first.waitForChannel(TRADES, 2, 20_000);
+    first.close();
+    List<JsonObject> had = first.channel(TRADES);
+    long seq = had.get(had.size() - 1).getLong("seq");
+    String epoch = had.get(0).getJsonObject("meta").getString("epoch");
+    WsClient watcher = client();
+    watcher.ok("subscribe", args("channels", List.of(TRADES)));
+    watcher.waitUntil(() -> lastSeq(watcher, TRADES) >= seq + 3, 20_000, "3 trades after " + seq);
+
+    WsClient second = client();
+    JsonObject data = request(second, "since-1", "subscribe", args("channels", List.of(TRADES), "freq", "1s",
+        "since", since(TRADES, seq, epoch)));
+    assertEquals(new JsonArray().add(TRADES), data.getJsonArray("recovered"), () -> "reply: " + data);
+    List<JsonObject> replayed = beforeReply(second, TRADES, "since-1");
+    assertFalse(replayed.isEmpty());
+    for (JsonObject m : replayed) {
+      assertTrue(recovered(m), () -> "marked recovered: " + m);
+      assertTrue(m.getValue("data") instanceof JsonArray, () -> "an array, like the live 1s messages: " + m);
+      assertEquals(m.getJsonArray("data").size(), m.getJsonObject("meta").getInteger("count"), m::encode);
+    }
+    assertEquals(seq + 1, replayed.get(0).getJsonObject("meta").getLong("fromSeq"), "starts after the client's seq");
+
+    long target = lastSeq(watcher, TRADES) + 3;
+    second.waitUntil(() -> lastSeq(second, TRADES) >= target, 20_000, "live trades up to " + target);
+    List<Long> seqs = new ArrayList<>();
+    for (JsonObject m : second.channel(TRADES)) {
+      assertTrue(m.getValue("data") instanceof JsonArray, () -> "one shape on the channel: " + m);
+      long from = m.getJsonObject("meta").getLong("fromSeq");
+      for (long s = from; s <= m.getLong("seq"); s++) {
+        seqs.add(s);
+      }
+      assertEquals(m.getLong("seq") - from + 1, m.getJsonArray("data").size(), m::encode);
+    }
+    SeqAssert.gapFree(seqs, "recovered then live trade arrays");
+  }
+
+  @Test
   void sinceWithAnotherEpochIsNotRecoveredAndGetsASnapshot() {
     WsClient c = client();
     JsonObject data = request(c, "since-1", "subscribe", args("channels", List.of(TRADES), "since",

@@ -168,6 +168,11 @@ final class ConflationGroup {
   }
 
   private static OutboundMessage tradeArray(List<Publication> trades, long now) {
+    return tradeArray(trades, now, false);
+  }
+
+  /** Trades (one epoch, oldest first) as one message: data is their array, meta gives fromSeq and count. */
+  static OutboundMessage tradeArray(List<Publication> trades, long now, boolean recovered) {
     int size = 2;
     for (Publication p : trades) {
       size += p.data().length() + 1;
@@ -182,7 +187,8 @@ final class ConflationGroup {
     data.append(']');
     Publication first = trades.get(0);
     Publication last = trades.get(trades.size() - 1);
-    String meta = "{\"fromSeq\":" + first.seq() + ",\"count\":" + trades.size() + "}";
+    String meta = "{" + (recovered ? "\"recovered\":true," : "") + "\"fromSeq\":" + first.seq() + ",\"count\":"
+        + trades.size() + "}";
     return new OutboundMessage(Envelope.channelMessage(ChannelType.TRADE.wire(), last.channel(), last.seq(), now, meta,
         data.toString()));
   }

@@ -304,8 +304,8 @@ final class RequestHandler {
   private void deliverReplay(Subscription sub, List<Publication> missed, long now) {
     long lastSeq = sub.lastSeq;
     String epoch = sub.epoch;
-    for (Publication p : missed) {
-      session.deliver(sub, Recovery.message(p, now), p.seq(), p.epoch(), now, false);
+    for (ReplayShape.Message m : ReplayShape.of(sub.key.type(), sub.freq, missed, now)) {
+      session.deliver(sub, m.message(), m.seq(), m.epoch(), now, false);
     }
     sub.lastSeq = lastSeq;
     sub.epoch = epoch;
