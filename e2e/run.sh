@@ -5,8 +5,10 @@
 #
 # Builds nothing. Starts app/target/quotecast.jar on free ports, waits for GET /api/v1/status, runs the Playwright
 # tests (Debian's Chromium, never a browser download) with Node's test runner, always stops the server, and exits
-# with the tests' status. Env: QUOTECAST_JAR (jar path), CHROMIUM_PATH (default /usr/bin/chromium),
-# QUOTECAST_E2E_PORT / QUOTECAST_E2E_MONITOR_PORT (default: 18080 / 19090 when free, else any free port).
+# with the tests' status. tests/client.test.js starts (and kills, and restarts) a server of its own from the same
+# jar on other free ports; tests/client-unit.test.js needs no server. Env: QUOTECAST_JAR (jar path), CHROMIUM_PATH
+# (default /usr/bin/chromium), QUOTECAST_E2E_PORT / QUOTECAST_E2E_MONITOR_PORT (default: 18080 / 19090 when free,
+# else any free port).
 set -uo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +22,7 @@ if [ ! -f "$JAR" ]; then
   echo "e2e: $JAR not found; build it first: ./mvnw -q -pl app -am package -DskipTests" >&2
   exit 2
 fi
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")" # absolute: the tests resolve it from e2e/
 command -v node >/dev/null || { echo "e2e: node is required" >&2; exit 2; }
 if [ ! -x "$CHROMIUM" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
@@ -87,7 +90,7 @@ if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "e2e: npm ci failed" >&2; exit 2; }
 fi
 
-QUOTECAST_URL="$BASE" CHROMIUM_PATH="$CHROMIUM" node --test --test-concurrency=1 tests/*.test.js
+QUOTECAST_URL="$BASE" QUOTECAST_JAR="$JAR" CHROMIUM_PATH="$CHROMIUM" node --test --test-concurrency=1 tests/*.test.js
 status=$?
 echo "e2e: node --test exited with $status (screenshots in $ARTIFACTS)"
 exit $status

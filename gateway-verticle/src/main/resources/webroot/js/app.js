@@ -1,7 +1,9 @@
 // Quotecast demo page: a live quote board, symbol search, and for the selected symbol a 5-level book, recent
-// trades and an intraday 1-minute K-line chart. Vanilla ES modules, no build step, no external resources.
+// trades and an intraday 1-minute K-line chart. Vanilla ES modules, no build step, no external resources. The
+// connection is the Quotecast JS client (quotecast.js, docs/JS-CLIENT.md): reconnects, resubscribes with `since`,
+// resumes gaps and reports what it could not recover; this page only renders.
 
-import { QuotecastConnection } from './conn.js';
+import { QuotecastClient, Reset } from './quotecast.js';
 import { KlineChart } from './chart.js';
 
 const params = new URLSearchParams(location.search);
@@ -55,6 +57,19 @@ const SYMBOL_RE = /^\d{6}\.(SH|SZ|BJ)$/;
 const quoteCh = (s) => `quote:${s}`;
 const tradeCh = (s) => `trade:${s}`;
 const klineCh = (s) => `kline:1m:${s}`;
+// The client keeps prices as exact decimal strings ("1725.50"); this page only draws and colours them, so it takes
+// numbers, like the REST answers it mixes them with.
+const DECIMAL_RE = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+function numeric(v) {
+  if (typeof v === 'string') return DECIMAL_RE.test(v) ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(numeric);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const [k, x] of Object.entries(v)) o[k] = k === 'symbol' || k === 'name' ? x : numeric(x);
+    return o;
+  }
+  return v;
+}
 
 async function api(path) {
   const headers = { Accept: 'application/json' };
@@ -90,15 +105,19 @@ const state = {
   newTradeIds: new Set(),
 };
 
-const conn = new QuotecastConnection({
+// Connects to the page's own gateway, or the least loaded one it lists (GET /api/v1/endpoints).
+const conn = new QuotecastClient({
   transport: TRANSPORT,
-  token: TOKEN,
+  token: TOKEN || undefined,
   client: 'quotecast-demo/1',
   // e.g. ?transport=sockjs&sockjsTransports=xhr-streaming to prove the plain-HTTP path
-  sockJsTransports: params.get('sockjsTransports') ? params.get('sockjsTransports').split(',') : null,
+  sockJsTransports: params.get('sockjsTransports') ? params.get('sockjsTransports').split(',') : undefined,
+  autoConnect: false,
 });
+let freq = 'realtime'; // wanted for every channel of the page
+const subs = new Map(); // channel -> Subscription
 const chart = new KlineChart($('#kline'));
-window.quotecast = { conn, state, chart }; // for the console and the browser tests
+window.quotecast = { conn, state, chart, subs }; // for the console and the browser tests
 
 // ---- log -------------------------------------------------------------------------------------------------------
 
@@ -221,14 +240,27 @@ async function addSymbol(sym, persist = true) {
     addRow(sym);
     if (persist) saveWatchlist();
   }
-  if (conn.desired.has(quoteCh(sym))) return true;
+  if (subs.has(quoteCh(sym))) return true;
   try {
-    const r = await conn.subscribe([quoteCh(sym)]);
-    return !(r.rejected || []).some((x) => x.ch === quoteCh(sym));
+    await subscribe(quoteCh(sym), onQuote).ready;
+    return true;
   } catch (e) {
-    // request-level failure (e.g. LIMIT_EXCEEDED): already shown; take the row away again
-    dropRow(sym);
+    // refused (INVALID_SYMBOL, LIMIT_EXCEEDED, ...): shown by the `rejected` handler, which also drops the row
     return false;
+  }
+}
+
+function subscribe(ch, onUpdate) {
+  if (subs.has(ch)) return subs.get(ch);
+  const sub = conn.subscribe(ch, { freq, onUpdate });
+  subs.set(ch, sub);
+  return sub;
+}
+
+function unsubscribe(...chs) {
+  for (const ch of chs) {
+    subs.get(ch)?.unsubscribe();
+    subs.delete(ch);
   }
 }
 
@@ -241,7 +273,7 @@ function dropRow(sym) {
 
 function removeSymbol(sym) {
   dropRow(sym);
-  conn.unsubscribe([quoteCh(sym)]);
+  unsubscribe(quoteCh(sym));
   if (state.selected === sym) select(state.watchlist[0] || null);
 }
 
@@ -265,7 +297,7 @@ async function select(sym) {
   if (sym === prev) return;
   state.selected = sym;
   for (const tr of document.querySelectorAll('#board tbody tr.selected')) tr.classList.remove('selected');
-  if (prev) conn.unsubscribe([tradeCh(prev), klineCh(prev)]);
+  if (prev) unsubscribe(tradeCh(prev), klineCh(prev));
   state.trades = [];
   state.tradeIds.clear();
   state.bars.clear();
@@ -279,7 +311,8 @@ async function select(sym) {
   }
   rowOf(sym)?.classList.add('selected');
   history.replaceState(null, '', location.pathname + location.search + '#' + sym);
-  conn.subscribe([tradeCh(sym), klineCh(sym)]);
+  subscribe(tradeCh(sym), onTrade);
+  subscribe(klineCh(sym), onKline);
   loadHistory(sym);
 }
 
@@ -580,74 +613,75 @@ conn.addEventListener('notice', (e) => {
   log('notice', `notice ${n.event}: ${n.message || ''}${n.reconnectAfterMs != null ? ` (reconnect after ${n.reconnectAfterMs} ms)` : ''}`);
 });
 conn.addEventListener('rejected', (e) => {
-  const r = e.detail;
-  const sym = r.ch.split(':').pop();
-  log('error', `rejected ${r.ch}: ${r.code} ${r.message || ''}`);
-  if (r.code === 'INVALID_SYMBOL') {
-    showSuggestions(sym, r.message, r.suggestions);
-    if (r.ch.startsWith('quote:')) {
-      dropRow(sym);
-      if (state.selected === sym) select(state.watchlist[0] || null);
-    }
-  } else {
-    showSuggestions(r.ch, `${r.code}: ${r.message || ''}`, null);
+  const { channel: ch, error: r } = e.detail;
+  const sym = ch.split(':').pop();
+  subs.delete(ch);
+  log('error', `rejected ${ch}: ${r.code} ${r.message || ''}`);
+  if (ch.startsWith('quote:')) {
+    // the board cannot show it: take the row away again
+    dropRow(sym);
+    if (state.selected === sym) select(state.watchlist[0] || null);
   }
+  if (r.code === 'INVALID_SYMBOL') showSuggestions(sym, r.message, r.suggestions);
+  else showSuggestions(ch, `${r.code}: ${r.message || ''}`, r.suggestions);
 });
-conn.addEventListener('reqerror', (e) => {
-  const { op, error } = e.detail;
-  log('error', `${op} failed: ${error.code} ${error.message || ''}`);
-  showSuggestions(op, `${error.code}: ${error.message || ''}`, error.suggestions);
-});
-conn.addEventListener('notRecovered', (e) => {
-  const ch = e.detail.ch;
-  if (ch === tradeCh(state.selected)) {
-    api(`/api/v1/trades/${encodeURIComponent(state.selected)}?limit=50`).then((r) => addTrades(r.trades || [])).catch(() => {});
-  }
-});
-conn.addEventListener('subscriptions', () => renderFreq());
-conn.addEventListener('epoch', (e) => {
-  // a new epoch: trade ids and bars of the old stream may collide with the new one; start over from REST
-  const { ch } = e.detail;
+conn.addEventListener('subscribed', () => renderFreq());
+conn.addEventListener('reset', (e) => {
+  // The stream of a channel did not continue seamlessly. A new epoch: trade ids and bars of the old stream may
+  // collide with the new one, start over from REST. Trades that could not be recovered: refill from REST.
+  const { channel: ch, reason } = e.detail;
   const sym = state.selected;
   if (!sym || (ch !== tradeCh(sym) && ch !== klineCh(sym))) return;
-  log('info', `${ch}: new epoch ${e.detail.epoch}; reloading`);
-  if (ch === tradeCh(sym)) {
-    state.trades = [];
-    state.tradeIds.clear();
-    state.dirtyTrades = true;
-    schedule();
-  } else {
-    state.bars.clear();
-  }
-  loadHistory(sym);
-});
-
-conn.addEventListener('data', (e) => {
-  const msg = e.detail;
-  const [type, ...rest] = msg.ch.split(':');
-  const sym = rest[rest.length - 1];
-  if (type === 'quote') {
-    const q = msg.data;
-    if (!q || typeof q !== 'object') return;
-    state.quotes.set(sym, q);
-    state.dirtyRows.add(sym);
-    if (sym === state.selected) {
-      state.dirtyDetail = true;
-      chart.setPreClose(q.preClose);
+  if (reason === Reset.NEW_EPOCH) {
+    log('info', `${ch}: new epoch ${e.detail.epoch}; reloading`);
+    if (ch === tradeCh(sym)) {
+      state.trades = [];
+      state.tradeIds.clear();
+      state.dirtyTrades = true;
+      schedule();
+    } else {
+      state.bars.clear();
     }
-    schedule();
-  } else if (type === 'trade') {
-    if (sym !== state.selected) return;
-    addTrades(Array.isArray(msg.data) ? msg.data : [msg.data]);
-  } else if (type === 'kline') {
-    if (sym !== state.selected || rest[0] !== '1m') return;
-    const list = Array.isArray(msg.data) ? msg.data : [msg.data];
-    for (const b of list) if (b && isNum(b.openTime)) state.bars.set(b.openTime, b);
-    updateChart();
+    loadHistory(sym);
+  } else if (ch === tradeCh(sym)) {
+    log('warn', `${ch}: ${reason === Reset.GAP ? 'a gap could not be filled' : 'missed trades not recovered'}; refilling from REST`);
+    api(`/api/v1/trades/${encodeURIComponent(sym)}?limit=50`).then((r) => addTrades(r.trades || [])).catch(() => {});
   }
 });
 
-$('#reconnect').addEventListener('click', () => conn.reconnectNow());
+function onQuote(u) {
+  const q = numeric(u.data);
+  state.quotes.set(u.symbol, q);
+  state.dirtyRows.add(u.symbol);
+  if (u.symbol === state.selected) {
+    state.dirtyDetail = true;
+    chart.setPreClose(q.preClose);
+  }
+  schedule();
+}
+
+// The client delivers one update per trade; the page adds the trades that arrived together at once.
+let tradeBatch = [];
+function onTrade(u) {
+  if (u.symbol !== state.selected) return;
+  if (!tradeBatch.length) {
+    queueMicrotask(() => {
+      const list = tradeBatch;
+      tradeBatch = [];
+      addTrades(list);
+    });
+  }
+  tradeBatch.push(numeric(u.data));
+}
+
+function onKline(u) {
+  if (u.symbol !== state.selected || u.interval !== '1m') return;
+  const b = numeric(u.data);
+  if (isNum(b.openTime)) state.bars.set(b.openTime, b);
+  updateChart();
+}
+
+$('#reconnect').addEventListener('click', () => conn.reconnect().catch(() => {}));
 window.addEventListener('hashchange', () => {
   const sym = canonical(decodeURIComponent(location.hash.slice(1)));
   if (SYMBOL_RE.test(sym)) select(sym);
@@ -667,7 +701,7 @@ function applyFreqLimits(w) {
 }
 
 function renderFreq() {
-  const freqs = new Set([...conn.channels.values()].map((c) => c.freq).filter(Boolean));
+  const freqs = new Set(conn.channels().filter((c) => c.subscribed).map((c) => c.freq).filter(Boolean));
   const want = $('#freq').value;
   const actual = [...freqs];
   $('#freq-actual').textContent = actual.length && (actual.length > 1 || actual[0] !== want) ? `(server: ${actual.join(', ')})` : '';
@@ -675,6 +709,7 @@ function renderFreq() {
 
 $('#freq').addEventListener('change', async (e) => {
   const f = e.target.value;
+  freq = f;
   try {
     const r = await conn.setFreq(f);
     log('info', `freq ${f}` + (r ? ` for ${(r.updated || []).length} channels` : ''));
@@ -691,16 +726,16 @@ function start() {
   const wantFreq = params.get('freq');
   if (wantFreq && [...$('#freq').options].some((o) => o.value === wantFreq)) {
     $('#freq').value = wantFreq;
-    conn.freq = wantFreq;
+    freq = wantFreq;
   }
   state.watchlist = [];
   for (const s of list) {
     state.watchlist.push(s);
     addRow(s);
+    subscribe(quoteCh(s), onQuote);
   }
-  conn.subscribe(list.map(quoteCh));
   renderConn({});
-  conn.start();
+  conn.connect().catch(() => {}); // failures show in the state pill and the log
   const fromHash = canonical(decodeURIComponent(location.hash.slice(1)));
   select(SYMBOL_RE.test(fromHash) ? fromHash : list[0] || null);
   renderDetail();
