@@ -179,6 +179,21 @@ class RestApiTest extends SharedServerTest {
   }
 
   @Test
+  void theJsClientIsServedImportableFromOtherOriginsAndNeverCachedStale() {
+    HttpResponse<Buffer> module = server.get("/js/quotecast.js");
+    assertEquals(200, module.statusCode());
+    assertTrue(module.getHeader("Content-Type").startsWith("text/javascript"), module.getHeader("Content-Type"));
+    assertTrue(module.bodyAsString().contains("export class QuotecastClient"));
+    assertEquals("*", module.getHeader("Access-Control-Allow-Origin"));
+    for (String path : new String[] {"/", "/js/quotecast.js", "/js/app.js"}) {
+      String cache = server.get(path).getHeader("Cache-Control");
+      assertTrue(cache == null || !cache.contains("immutable") && !cache.contains("max-age=86400"),
+          () -> path + " must be revalidated after an upgrade: " + cache);
+    }
+    assertEquals(null, server.get("/js/app.js").getHeader("Access-Control-Allow-Origin"), "only the client module");
+  }
+
+  @Test
   void wsWithoutUpgradeIsProblem() {
     HttpResponse<Buffer> r = server.get("/ws");
     assertEquals(400, r.statusCode(), r::bodyAsString);

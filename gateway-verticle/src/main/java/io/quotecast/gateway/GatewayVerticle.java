@@ -84,7 +84,13 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/sockjs/*").subRouter(sockJs.socketHandler(this::sockJsOpened));
     new RestApi(gw).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.route("/*").handler(StaticHandler.create("webroot"));
+    // The client module may be imported by pages of other origins (docs/JS-CLIENT.md); it is public and static.
+    router.get("/js/quotecast.js").handler(ctx -> {
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+      ctx.next();
+    });
+    // Revalidated on every load (ETag / Last-Modified), so an upgraded server never serves a stale page or client.
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     vertx.eventBus().<JsonObject>consumer(Addresses.SOURCE_STATUS, message -> sourceChanged(message.body()));
     vertx.eventBus().<JsonObject>localConsumer(GatewayNodeVerticle.rebalanceAddress(gw.load.nodeId()),
