@@ -82,6 +82,8 @@ class SlowConsumerTest {
 
   @Test
   void aStalledTradeReaderIsClosed4008() {
+    long closesBefore = server.counters().closes(4008).sum();
+    long droppedBefore = server.counters().dropped.sum();
     JsonArray channels = channels("quote:", 10);
     channels("trade:", 10).forEach(channels::add);
     try (RawWebSocket raw = subscribed(channels)) {
@@ -91,6 +93,8 @@ class SlowConsumerTest {
       raw.resume();
       assertEquals(4008, raw.awaitClose(WsClient.WAIT_MS));
     }
+    assertEquals(closesBefore + 1, server.counters().closes(4008).sum(), "slow-consumer closes are counted");
+    assertTrue(server.counters().dropped.sum() > droppedBefore, "the trade it could not take is counted dropped");
   }
 
   private static RawWebSocket subscribed(JsonArray channels) {

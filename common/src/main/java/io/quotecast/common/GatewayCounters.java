@@ -4,6 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +34,39 @@ public final class GatewayCounters implements Shareable {
   public final LongAdder gapsFilled = new LongAdder();
   /** Seq jumps the owner could no longer fill (clients see the jump). */
   public final LongAdder gapsUnfilled = new LongAdder();
+  /**
+   * Channel messages a connection never got: the one that made a slow consumer close (4008), and the latest values
+   * a connection was holding when it closed. (Values replaced by newer ones while a queue was full are
+   * {@link #conflated}, not dropped: the client got something newer.)
+   */
+  public final LongAdder dropped = new LongAdder();
+  /** WebSocket/SockJS connections refused before the upgrade (node full or draining: 503). */
+  public final LongAdder refused = new LongAdder();
+  private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
+  private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+  public GatewayCounters() {
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = new LongAdder();
+    }
+  }
+
+  /** Errors answered to clients, WebSocket {@code error} replies and REST problems alike, with {@code code}. */
+  public LongAdder errors(ErrorCode code) {
+    return errors[code.ordinal()];
+  }
+
+  /** Connections the server closed with close code {@code code} (PROTOCOL.md §8). */
+  public LongAdder closes(int code) {
+    return closes.computeIfAbsent(code, c -> new LongAdder());
+  }
+
+  /** Every close code the server used so far, with its count. */
+  public Map<Integer, Long> closesByCode() {
+    Map<Integer, Long> out = new TreeMap<>();
+    closes.forEach((code, n) -> out.put(code, n.sum()));
+    return out;
+  }
 
   public static GatewayCounters of(Vertx vertx) {
     LocalMap<String, GatewayCounters> map = vertx.sharedData().getLocalMap(Addresses.GATEWAY_COUNTERS);
@@ -54,6 +90,27 @@ public final class GatewayCounters implements Shareable {
         .put("malformed", malformed.sum())
         .put("publicationsIn", publicationsIn.sum())
         .put("gapsFilled", gapsFilled.sum())
-        .put("gapsUnfilled", gapsUnfilled.sum());
+        .put("gapsUnfilled", gapsUnfilled.sum())
+        .put("dropped", dropped.sum())
+        .put("refused", refused.sum())
+        .put("errors", errorsJson())
+        .put("closes", closesJson());
+  }
+
+  private JsonObject errorsJson() {
+    JsonObject out = new JsonObject();
+    for (ErrorCode code : ErrorCode.values()) {
+      long n = errors(code).sum();
+      if (n > 0) {
+        out.put(code.name(), n);
+      }
+    }
+    return out;
+  }
+
+  private JsonObject closesJson() {
+    JsonObject out = new JsonObject();
+    closesByCode().forEach((code, n) -> out.put(String.valueOf(code), n));
+    return out;
   }
 }

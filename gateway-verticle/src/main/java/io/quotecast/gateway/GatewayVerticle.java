@@ -196,6 +196,7 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), admission.closeReason());
+    gw.counters.refused.increment();
     RestApi.problem(ctx, admission.error(), 503);
   }
 
@@ -236,6 +237,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (!admission.accepted()) {
       // Past the check before the upgrade, in a race with other instances (or SockJS polling): refuse now.
       gw.counters.connections.decrementAndGet();
+      gw.counters.refused.increment();
+      gw.counters.errors(admission.error().code()).increment();
+      gw.counters.closes(MessageTypes.CLOSE_OVERLOADED).increment();
       transport.write(new OutboundMessage(Envelope.error(null, admission.error(), System.currentTimeMillis())));
       transport.close(MessageTypes.CLOSE_OVERLOADED, admission.closeReason());
       return;

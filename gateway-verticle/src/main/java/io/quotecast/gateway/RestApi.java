@@ -2,6 +2,7 @@ package io.quotecast.gateway;
 
 import io.quotecast.common.ChannelKey;
 import io.quotecast.common.ErrorCode;
+import io.quotecast.common.GatewayCounters;
 import io.quotecast.common.KlineInterval;
 import io.quotecast.common.Listing;
 import io.quotecast.common.Problem;
@@ -271,6 +272,7 @@ final class RestApi {
   }
 
   static void problem(RoutingContext ctx, ProtocolException e, int status) {
+    GatewayCounters.of(ctx.vertx()).errors(e.code()).increment();
     JsonObject body = Problem.of(e, status, ctx.request().path());
     if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", Problem.bearerChallenge(

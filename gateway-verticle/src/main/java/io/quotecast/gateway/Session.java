@@ -322,6 +322,7 @@ final class Session {
       }
       log.info("closing connection: send queue full ({} bytes) and {} cannot be conflated", gw.writeQueueBytes,
           sub.key);
+      gw.counters.dropped.increment();
       close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
       return;
     }
@@ -441,6 +442,7 @@ final class Session {
   }
 
   void replyError(String requestId, ProtocolException e) {
+    gw.counters.errors(e.code()).increment();
     send(new OutboundMessage(Envelope.error(requestId, e, System.currentTimeMillis())));
   }
 
@@ -505,6 +507,7 @@ final class Session {
     }
     flushBatch();
     closed = true;
+    gw.counters.closes(code).increment();
     transport.close(code, reason);
     // Release on the next turn of the event loop: close may be called while a feed iterates its subscribers.
     gw.vertx.runOnContext(v -> release());
@@ -537,6 +540,7 @@ final class Session {
       moveTimer = -1;
     }
     batch.clear();
+    gw.counters.dropped.add(held.size());
     held.clear();
     if (!subscriptions.isEmpty()) {
       JsonArray channels = new JsonArray();
