@@ -110,9 +110,10 @@ final class ChannelFeed {
     }
     registry.counters.publicationsIn.increment();
     long now = System.currentTimeMillis();
-    // A new epoch (the symbol failed over to another quote node, which restarted its seq) or the first publication
-    // after the owner could not be asked for a snapshot: everyone gets it as a snapshot, to see the (new) epoch.
-    boolean restart = prev == null ? snapshotMissed : !prev.epoch().equals(p.epoch());
+    // A new epoch (the symbol failed over to another quote node, which restarted its seq), the first publication
+    // after the owner could not be asked for a snapshot, or a trade channel's first trade (the owner had no state to
+    // snapshot): everyone gets it as a snapshot, so every stream names its epoch before a client needs it in since.
+    boolean restart = prev == null ? snapshotMissed || !key.type().isState() : !prev.epoch().equals(p.epoch());
     snapshotMissed = false;
     if (!realtime.isEmpty()) {
       OutboundMessage message = new OutboundMessage(Envelope.channelMessage(p, now,

@@ -72,6 +72,12 @@ class ChannelFeedTest {
         "{\"openTime\":" + (closed ? 0 : 60000) + ",\"n\":" + seq + ",\"closed\":" + closed + "}");
   }
 
+  /** A trade feed whose owner already published trade 0, so the trades a test publishes are not the stream's first. */
+  private ChannelFeed tradeFeed() {
+    owner.state.put(TRADE.toString(), trade(0));
+    return new ChannelFeed(TRADE, gw.feeds);
+  }
+
   private Subscription join(Session s, ChannelFeed feed, Freq freq) {
     Subscription sub = new Subscription(s, feed.key, freq, 0);
     s.subscriptions.put(feed.key.toString(), sub);
@@ -199,14 +205,15 @@ class ChannelFeedTest {
 
   @Test
   void tradeGroupSendsAllTradesOfThePeriodAsOneArray() {
-    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    ChannelFeed feed = tradeFeed();
     FakeTransport t = new FakeTransport();
     Subscription sub = join(session(t), feed, Freq.S1);
     for (long seq = 1; seq <= 4; seq++) {
       feed.publish(trade(seq));
     }
     sub.group.flush(10_000);
-    JsonObject msg = t.json().get(0);
+    assertEquals(2, t.json().size(), "the snapshot (trade 0), then one array");
+    JsonObject msg = t.json().get(1);
     assertEquals("trade", msg.getString("type"));
     assertEquals(4L, msg.getLong("seq"));
     assertEquals(1L, msg.getJsonObject("meta").getLong("fromSeq"));
@@ -218,7 +225,7 @@ class ChannelFeedTest {
 
   @Test
   void changingFreqHandsOverPendingTradesSoNothingIsLost() {
-    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    ChannelFeed feed = tradeFeed();
     FakeTransport t = new FakeTransport();
     Session s = session(t);
     Subscription sub = join(s, feed, Freq.REALTIME);
@@ -237,13 +244,13 @@ class ChannelFeedTest {
         seqs.add(((JsonObject) data).getLong("tradeId"));
       }
     }
-    assertEquals(List.of(1L, 2L, 3L, 4L), seqs);
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), seqs);
     assertTrue(feed.groups.isEmpty(), "the emptied group is dropped");
   }
 
   @Test
   void aSubscriberJoiningMidPeriodGetsOnlyTradesAfterItsSnapshot() {
-    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds);
+    ChannelFeed feed = tradeFeed();
     FakeTransport early = new FakeTransport();
     Subscription first = join(session(early), feed, Freq.S1);
     feed.publish(trade(1));
@@ -252,7 +259,7 @@ class ChannelFeedTest {
     join(session(late), feed, Freq.S1); // snapshot = trade 2
     feed.publish(trade(3));
     first.group.flush(10_000);
-    assertEquals(3, early.json().get(0).getJsonArray("data").size());
+    assertEquals(3, early.json().get(1).getJsonArray("data").size(), "after its snapshot (trade 0)");
     List<JsonObject> lateMsgs = late.json();
     assertEquals(2L, lateMsgs.get(0).getLong("seq"));
     JsonArray lateData = lateMsgs.get(1).getJsonArray("data");
@@ -325,6 +332,25 @@ class ChannelFeedTest {
   }
 
   @Test
+  void aTradeChannelsFirstTradeNamesItsEpochForEveryFreq() {
+    ChannelFeed feed = new ChannelFeed(TRADE, gw.feeds); // the owner has no trade yet (e.g. before the open)
+    FakeTransport live = new FakeTransport();
+    FakeTransport paced = new FakeTransport();
+    join(session(live), feed, Freq.REALTIME);
+    Subscription conflated = join(session(paced), feed, Freq.S1);
+    assertTrue(live.json().isEmpty(), "nothing to snapshot yet");
+    feed.publish(trade(1));
+    feed.publish(trade(2));
+    JsonObject first = live.json().get(0);
+    assertEquals(new JsonObject().put("snapshot", true).put("epoch", "e1"), first.getJsonObject("meta"),
+        "a client needs the epoch for since before it can resume");
+    assertNull(live.json().get(1).getJsonObject("meta"));
+    assertEquals(new JsonObject().put("snapshot", true).put("epoch", "e1"), paced.json().get(0).getJsonObject("meta"));
+    conflated.group.flush(10_000);
+    assertEquals(2L, paced.json().get(1).getLong("seq"), "then the period's trades");
+  }
+
+  @Test
   void withoutAnOwnerTheFeedStartsEmptyAndItsFirstPublicationIsASnapshot() {
     owner.unavailable = true;
     ChannelFeed feed = new ChannelFeed(QUOTE, gw.feeds);
@@ -367,20 +393,20 @@ class ChannelFeedTest {
     conflated.group.flush(10_000);
     assertEquals(43L, slow.json().get(2).getLong("seq"), "then the new epoch at the group's pace");
 
-    ChannelFeed trades = new ChannelFeed(TRADE, gw.feeds);
+    ChannelFeed trades = tradeFeed();
     FakeTransport tt = new FakeTransport();
     Subscription tradeSub = join(session(tt), trades, Freq.S1);
     trades.publish(trade(1));
     trades.publish(trade(2));
     trades.publish(new Publication(TRADE.toString(), 1, "e2", 3000, "{\"tradeId\":100}"));
-    List<JsonObject> tm = tt.json();
+    List<JsonObject> tm = tt.json().subList(1, tt.json().size()); // after the snapshot (trade 0)
     assertEquals(2, tm.size());
     assertEquals(2, tm.get(0).getJsonArray("data").size(), "every trade of the old epoch is delivered");
     assertTrue(tm.get(1).getJsonObject("meta").getBoolean("snapshot"));
     assertEquals(100, tm.get(1).getJsonObject("data").getInteger("tradeId"));
     trades.publish(new Publication(TRADE.toString(), 2, "e2", 3001, "{\"tradeId\":101}"));
     tradeSub.group.flush(10_000);
-    assertEquals(101, tt.json().get(2).getJsonArray("data").getJsonObject(0).getInteger("tradeId"));
+    assertEquals(101, tt.json().get(3).getJsonArray("data").getJsonObject(0).getInteger("tradeId"));
   }
 
   @Test
