@@ -38,12 +38,20 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code java -jar quotecast.jar --cluster --roles roles} with {@code -Dquotecast.<key>=<value>} settings. */
   static NodeProcess start(String name, String roles, Map<String, String> settings) {
+    return start(name, name, roles, settings, freePort(), freePort(), true);
+  }
+
+  /**
+   * Starts a node on the given ports (a restart reuses its predecessor's), its output in
+   * {@code target/cluster-it/<logName>.log}. {@code cluster} false runs the default single process (no
+   * {@code --cluster}); {@code roles} null runs every role.
+   */
+  static NodeProcess start(String name, String logName, String roles, Map<String, String> settings, int gatewayPort,
+                           int monitorPort, boolean cluster) {
     String jar = System.getProperty("quotecast.jar", "target/quotecast.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("no application jar at " + jar + " (run through ./mvnw verify)");
     }
-    int gatewayPort = freePort();
-    int monitorPort = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx384m");
@@ -58,13 +66,17 @@ final class NodeProcess implements AutoCloseable {
     settings.forEach((k, v) -> cmd.add("-Dquotecast." + k + "=" + v));
     cmd.add("-jar");
     cmd.add(Path.of(jar).toAbsolutePath().toString());
-    cmd.add("--cluster");
-    cmd.add("--roles");
-    cmd.add(roles);
+    if (cluster) {
+      cmd.add("--cluster");
+    }
+    if (roles != null) {
+      cmd.add("--roles");
+      cmd.add(roles);
+    }
     try {
       Path dir = Path.of("target", "cluster-it");
       Files.createDirectories(dir);
-      Path log = dir.resolve(name + ".log");
+      Path log = dir.resolve(logName + ".log");
       // Not the working directory's cluster.xml: the node must run from what the jar carries.
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
@@ -84,6 +96,15 @@ final class NodeProcess implements AutoCloseable {
 
   String wsUrl() {
     return "ws://127.0.0.1:" + gatewayPort + "/ws";
+  }
+
+  /** The public port's HTTP base, e.g. for discovery ({@code /api/v1/endpoints}). */
+  String httpUrl() {
+    return "http://127.0.0.1:" + gatewayPort;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   /** GET on the public port: status and body. */

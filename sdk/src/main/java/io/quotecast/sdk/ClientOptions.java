@@ -18,6 +18,7 @@ public final class ClientOptions {
   private long idleTimeoutMs = 45_000;
   private long staleAfterMs = 0;
   private int maxPendingPerChannel = 10_000;
+  private long ackIntervalMs = 0;
   private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
   /** Connect through discovery: {@code GET <base>/api/v1/endpoints} on each connect, e.g. {@code http://lb:8080}. */
@@ -75,6 +76,18 @@ public final class ClientOptions {
     return this;
   }
 
+  /**
+   * Sends the {@code ack} op every {@code ackIntervalMs} with the last delivered seq of each channel that delivered
+   * something since the previous ack (PROTOCOL.md §4); the server records it per subscription and shows it in
+   * {@code list} and its diagnostics, so operators can see how far a client really got. 0 = off (the default): acks
+   * are diagnostics only (the server does not replay or hold anything by them) and each one counts against the
+   * connection's request rate, so turn them on where operators want to see them (1000–5000 ms is plenty).
+   */
+  public ClientOptions setAckIntervalMs(long ackIntervalMs) {
+    this.ackIntervalMs = ackIntervalMs;
+    return this;
+  }
+
   /** The jitter's random source, in [0, 1); tests make it deterministic. */
   public ClientOptions setRandom(DoubleSupplier random) {
     this.random = Objects.requireNonNull(random);
@@ -121,6 +134,10 @@ public final class ClientOptions {
     return maxPendingPerChannel;
   }
 
+  public long ackIntervalMs() {
+    return ackIntervalMs;
+  }
+
   public DoubleSupplier random() {
     return random;
   }
@@ -131,6 +148,9 @@ public final class ClientOptions {
     }
     if (pingIntervalMs <= 0 || idleTimeoutMs <= pingIntervalMs) {
       throw new IllegalArgumentException("need 0 < pingIntervalMs < idleTimeoutMs");
+    }
+    if (ackIntervalMs < 0) {
+      throw new IllegalArgumentException("ackIntervalMs must be >= 0 (0 = off)");
     }
   }
 }

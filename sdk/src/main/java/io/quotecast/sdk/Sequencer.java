@@ -32,6 +32,8 @@ final class Sequencer {
   private boolean resuming;
   /** The server said the missing ones are gone: the next jump is accepted, without another reset. */
   private boolean skipGap;
+  /** A subscribe reply already reported the restart (NEW_EPOCH): its notRecovered needs no second reset. */
+  private boolean restartReported;
 
   Sequencer(boolean events, int maxPending) {
     this.events = events;
@@ -48,15 +50,13 @@ final class Sequencer {
    * the caller must send {@code resume} with {@link #since()} now (first message after a gap).
    */
   boolean offer(Update u, Sink sink) {
-    if (u.epoch() != null && !u.epoch().equals(epoch)) {
-      boolean had = epoch != null;
+    if (u.epoch() != null && epoch == null && started && u.seq() > lastSeq) {
+      // the stream began without naming its epoch (a trade channel joined before its first trade): this is it
       epoch = u.epoch();
+    } else if (u.epoch() != null && !u.epoch().equals(epoch)) {
+      boolean had = epoch != null || started;
       // a new epoch restarts seq: whatever we held belongs to the old stream
-      pending.clear();
-      resuming = false;
-      skipGap = false;
-      started = true;
-      lastSeq = u.seq() - 1;
+      restart(u.epoch(), u.seq() - 1);
       if (had) {
         sink.reset(ChannelListener.Reset.NEW_EPOCH);
       }
@@ -88,8 +88,59 @@ final class Sequencer {
     return false;
   }
 
+  /**
+   * One entry of a subscribe reply's {@code subscribed}: the position the server joins this connection at. Called
+   * after the replayed messages (they precede the reply) and before {@link #recovered}/{@link #notRecovered}. When
+   * the server is on another epoch than the one delivered so far, the stream restarted (a restarted single node, or
+   * a failover while disconnected): that is reported as NEW_EPOCH now, and the snapshot that follows the reply (seq
+   * {@code seq}) is the new stream's first update. Seq 0 without an epoch means the server has no publication of the
+   * channel at all yet (a trade channel before its first trade): the next seq 1 starts a stream whose epoch is not
+   * known until a message names it ({@link #learnEpoch}).
+   */
+  void subscribed(long seq, String serverEpoch, Sink sink) {
+    restartReported = false;
+    if (!started) {
+      return; // the first subscription: its snapshot (or first live message) starts the stream
+    }
+    if (serverEpoch != null && !serverEpoch.equals(epoch)) {
+      if (epoch == null && seq == lastSeq) {
+        epoch = serverEpoch; // the unnamed stream we were following is this one, with nothing new since
+        return;
+      }
+      if (epoch == null && seq > lastSeq) {
+        return; // unnamed stream, server ahead: its snapshot names the epoch and the gap is resumed from there
+      }
+      // a known epoch replaced, or an unnamed stream that went backwards: the stream restarted
+      restart(serverEpoch, Math.max(0, seq - 1));
+    } else if (serverEpoch == null && seq == 0 && (epoch != null || lastSeq > 0)) {
+      restart(null, 0);
+    } else {
+      return;
+    }
+    restartReported = true;
+    sink.reset(ChannelListener.Reset.NEW_EPOCH);
+  }
+
+  /** The subscribe reply that called {@link #subscribed} has been handled completely. */
+  void replyHandled() {
+    restartReported = false;
+  }
+
+  /** The channel's epoch as the server has it ({@code list}), for a stream that began without naming it. */
+  void learnEpoch(String serverEpoch) {
+    if (started && epoch == null && serverEpoch != null) {
+      epoch = serverEpoch;
+    }
+  }
+
+  /** A stream is being delivered whose epoch no message named yet; {@link #since()} is null until it is learned. */
+  boolean epochUnknown() {
+    return started && epoch == null && lastSeq > 0;
+  }
+
   /** The server replayed what it had ({@code recovered}); a gap still open now cannot be filled. */
   void recovered(Sink sink) {
+    restartReported = false;
     resuming = false;
     if (!pending.isEmpty()) {
       sink.reset(ChannelListener.Reset.GAP);
@@ -100,6 +151,10 @@ final class Sequencer {
   /** The server cannot replay ({@code notRecovered}); its fresh snapshot (or the parked messages) continue the stream. */
   void notRecovered(Sink sink) {
     resuming = false;
+    if (restartReported) {
+      restartReported = false; // the reply's new epoch explains it; the stream already restarted
+      return;
+    }
     sink.reset(ChannelListener.Reset.NOT_RECOVERED);
     if (pending.isEmpty()) {
       skipGap = true;
@@ -128,6 +183,15 @@ final class Sequencer {
 
   int pending() {
     return pending.size();
+  }
+
+  private void restart(String newEpoch, long before) {
+    epoch = newEpoch;
+    pending.clear();
+    resuming = false;
+    skipGap = false;
+    started = true;
+    lastSeq = before;
   }
 
   private void emit(Update u, Sink sink) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A loopback server speaking just enough of the protocol; the test thread scripts it connection by connection. */
 final class FakeServer {
@@ -55,6 +56,11 @@ final class FakeServer {
           .put("rejected", new JsonArray()));
     }
 
+    void error(JsonObject request, String code, JsonObject extra) {
+      send(new JsonObject().put("type", "error").put("id", request == null ? null : request.getValue("id"))
+          .put("data", extra.copy().put("code", code).put("message", code)));
+    }
+
     void trade(String ch, long seq, JsonObject meta) {
       JsonObject m = new JsonObject().put("type", "trade").put("ch", ch).put("seq", seq).put("data",
           new JsonObject().put("symbol", ch.substring(ch.indexOf(':') + 1)).put("tradeId", seq).put("price", 10.01)
@@ -73,6 +79,11 @@ final class FakeServer {
   final HttpServer server;
   final BlockingQueue<Conn> connections = new LinkedBlockingQueue<>();
   volatile JsonObject endpoints;
+  /** Upgrade requests refused so far, with the time of each refusal (epoch ms). */
+  final BlockingQueue<Long> refusals = new LinkedBlockingQueue<>();
+  private final AtomicInteger refuse = new AtomicInteger();
+  private volatile String retryAfter;
+  private volatile JsonObject problem;
 
   private FakeServer(HttpServer server) {
     this.server = server;
@@ -81,9 +92,20 @@ final class FakeServer {
   static FakeServer start(Vertx vertx) throws Exception {
     HttpServer http = vertx.createHttpServer();
     FakeServer fake = new FakeServer(http);
-    http.webSocketHandler(ws -> fake.connections.add(new Conn(ws)));
     http.requestHandler(req -> {
-      if (req.path().equals("/api/v1/endpoints") && fake.endpoints != null) {
+      if (req.canUpgradeToWebSocket()) {
+        if (fake.refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          // what a full or draining gateway answers before the upgrade
+          fake.refusals.add(System.currentTimeMillis());
+          if (fake.retryAfter != null) {
+            req.response().putHeader("Retry-After", fake.retryAfter);
+          }
+          req.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
+              .end(fake.problem == null ? "" : fake.problem.encode());
+        } else {
+          req.toWebSocket().onSuccess(ws -> fake.connections.add(new Conn(ws)));
+        }
+      } else if (req.path().equals("/api/v1/endpoints") && fake.endpoints != null) {
         req.response().putHeader("Content-Type", "application/json").end(fake.endpoints.encode());
       } else {
         req.response().setStatusCode(404).end();
@@ -91,6 +113,17 @@ final class FakeServer {
     });
     http.listen(0, "127.0.0.1").await(WAIT_S, TimeUnit.SECONDS);
     return fake;
+  }
+
+  /** The next {@code times} upgrade requests get 503 with this Retry-After header (null: none) and problem body. */
+  void refuseNext(int times, String retryAfterHeader, JsonObject problemBody) {
+    this.retryAfter = retryAfterHeader;
+    this.problem = problemBody;
+    this.refuse.set(times);
+  }
+
+  void close() throws Exception {
+    server.close().await(WAIT_S, TimeUnit.SECONDS);
   }
 
   String url() {

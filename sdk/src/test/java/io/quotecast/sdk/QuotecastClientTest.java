@@ -137,6 +137,54 @@ class QuotecastClientTest {
   }
 
   @Test
+  void aRefusedResumeIsRetriedOrResubscribedNeverLeftOpen() throws Exception {
+    FakeServer server = FakeServer.start(vertx);
+    client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url()));
+    client.subscribe(CH, listener);
+    client.start();
+    FakeServer.Conn c = server.next();
+    c.welcome();
+    JsonObject sub = c.expect("subscribe");
+    c.subscribed(sub, CH, 1, "e1");
+    c.trade(CH, 1, new JsonObject().put("snapshot", true).put("epoch", "e1"));
+    c.trade(CH, 3, null); // 2 was lost
+    JsonObject resume = c.expect("resume");
+    c.error(resume, "RATE_LIMITED", new JsonObject().put("retryAfterMs", 50));
+    JsonObject again = c.expect("resume"); // retried after retryAfterMs
+    c.error(again, "NOT_SUBSCRIBED", new JsonObject());
+    JsonObject resub = c.expect("subscribe"); // the server lost the channel: subscribe again, with since
+    assertEquals(new JsonObject().put(CH, new JsonObject().put("seq", 1).put("epoch", "e1")),
+        resub.getJsonObject("args").getJsonObject("since"));
+    c.trade(CH, 2, new JsonObject().put("recovered", true));
+    c.trade(CH, 3, new JsonObject().put("recovered", true));
+    c.reply(resub, new JsonObject().put("subscribed", new JsonArray().add(new JsonObject().put("ch", CH)
+        .put("seq", 3).put("epoch", "e1"))).put("recovered", new JsonArray().add(CH)).put("notRecovered",
+        new JsonArray()));
+    c.trade(CH, 4, null);
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqs(4));
+    assertTrue(resets.isEmpty(), "nothing was lost: " + resets);
+  }
+
+  @Test
+  void aResumeRefusedForGoodGivesTheGapUpVisibly() throws Exception {
+    FakeServer server = FakeServer.start(vertx);
+    client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url()));
+    client.subscribe(CH, listener);
+    client.start();
+    FakeServer.Conn c = server.next();
+    c.welcome();
+    JsonObject sub = c.expect("subscribe");
+    c.subscribed(sub, CH, 1, "e1");
+    c.trade(CH, 1, new JsonObject().put("snapshot", true).put("epoch", "e1"));
+    c.trade(CH, 3, null);
+    c.error(c.expect("resume"), "BAD_REQUEST", new JsonObject());
+    assertEquals(ChannelListener.Reset.NOT_RECOVERED, resets.poll(5, TimeUnit.SECONDS));
+    assertEquals(List.of(1L, 3L), seqs(2), "the parked update is delivered after the gap is given up");
+    c.trade(CH, 4, null);
+    assertEquals(List.of(4L), seqs(1));
+  }
+
+  @Test
   void rebalanceNoticeMovesToTheNamedEndpointFoundThroughDiscovery() throws Exception {
     FakeServer a = FakeServer.start(vertx);
     FakeServer b = FakeServer.start(vertx);

@@ -96,4 +96,70 @@ class SequencerTest {
     assertEquals(List.of(ChannelListener.Reset.GAP), resets);
     assertEquals(0, s.pending());
   }
+
+  @Test
+  void aSubscribeReplyOnAnotherEpochRestartsTheStreamWithOneReset() {
+    Sequencer s = new Sequencer(true, 100);
+    s.offer(u(40, "e1"), sink);
+    s.subscribed(7, "e2", sink);
+    s.notRecovered(sink);
+    s.replyHandled();
+    s.offer(u(7, "e2"), sink); // the snapshot after the reply
+    s.offer(u(8, null), sink);
+    assertEquals(List.of(40L, 7L, 8L), delivered);
+    assertEquals(List.of(ChannelListener.Reset.NEW_EPOCH), resets);
+    assertEquals(new JsonObject().put("seq", 8L).put("epoch", "e2"), s.since());
+  }
+
+  @Test
+  void aSubscribeReplyOnTheSameEpochChangesNothing() {
+    Sequencer s = new Sequencer(true, 100);
+    s.offer(u(40, "e1"), sink);
+    s.subscribed(45, "e1", sink);
+    s.offer(u(41, null), sink); // replayed before the reply in reality; order does not matter here
+    s.recovered(sink);
+    s.replyHandled();
+    assertEquals(List.of(40L, 41L), delivered);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
+  void aStreamWithoutANamedEpochIsDeliveredAndAdoptsTheFirstEpochItHears() {
+    Sequencer s = new Sequencer(true, 100);
+    s.subscribed(0, null, sink); // first subscription to a channel without trades yet
+    s.offer(u(1, null), sink);
+    s.offer(u(2, null), sink);
+    assertTrue(s.epochUnknown());
+    assertEquals(null, s.since(), "no since without an epoch");
+    s.learnEpoch("e1");
+    assertFalse(s.epochUnknown());
+    assertEquals(new JsonObject().put("seq", 2L).put("epoch", "e1"), s.since());
+    s.offer(u(3, null), sink);
+    assertEquals(List.of(1L, 2L, 3L), delivered);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
+  void anUnnamedStreamThatGoesBackwardsIsANewEpoch() {
+    Sequencer s = new Sequencer(true, 100);
+    s.offer(u(1, null), sink);
+    s.offer(u(2, null), sink);
+    s.offer(u(3, null), sink);
+    s.offer(u(1, "e9"), sink); // a failover snapshot: seq restarted
+    assertEquals(List.of(1L, 2L, 3L, 1L), delivered);
+    assertEquals(List.of(ChannelListener.Reset.NEW_EPOCH), resets);
+  }
+
+  @Test
+  void aServerWithNothingForAKnownStreamRestartsItAtSeqOne() {
+    Sequencer s = new Sequencer(true, 100);
+    s.offer(u(40, "e1"), sink);
+    s.subscribed(0, null, sink);
+    s.notRecovered(sink);
+    s.replyHandled();
+    s.offer(u(1, null), sink);
+    s.offer(u(2, null), sink);
+    assertEquals(List.of(40L, 1L, 2L), delivered);
+    assertEquals(List.of(ChannelListener.Reset.NEW_EPOCH), resets);
+  }
 }
