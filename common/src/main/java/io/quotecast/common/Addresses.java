@@ -69,4 +69,22 @@ public final class Addresses {
   public static final String NODE_STATE_MAP = "quotecast.node";
   /** Local map: gateway-wide counters shared by all gateway instances of a node. */
   public static final String GATEWAY_COUNTERS = "quotecast.gateway.counters";
+
+  // ---- operations (monitor-verticle, PROTOCOL-independent) -------------------------------------------------------
+
+  /** Publish: one node's figures (connections, throughput, latency, CPU, memory, ...), every second, by each node. */
+  public static final String NODE_FIGURES = "monitor.figures";
+  /** Publish: an alert raised or resolved (for dashboards; the monitor logs and lists them). */
+  public static final String ALERTS = "monitor.alerts";
+  /** Per node: {@code monitor.node.<nodeId>} takes operator commands for that node (drain, undrain). */
+  public static final String MONITOR_NODE_PREFIX = "monitor.node.";
+  /**
+   * Scatter-gather ({@link io.quotecast.common.cluster.ScatterGather}): every gateway instance on every node answers
+   * operations questions about its connections (list, detail, close, traces).
+   */
+  public static final String GATEWAY_ADMIN = "gateway.admin";
+  /** Publish: {@code monitor.trace.<traceId>} carries the events of one message trace. */
+  public static final String TRACE_EVENTS_PREFIX = "monitor.trace.";
+  /** Scatter-gather: every quote node answers with the data-quality figures of the symbols it owns. */
+  public static final String QUOTE_QUALITY = "quote.quality";
 }
