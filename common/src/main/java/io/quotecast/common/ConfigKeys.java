@@ -112,6 +112,22 @@ public final class ConfigKeys {
   public static final String SIMULATOR_FAULT_DURATION_MS = "simulator.fault.durationMs";
   /** A connected source without updates this long during trading is reported degraded. */
   public static final String SOURCE_STALE_MS = "source.staleMs";
+  /** Where market data comes from: {@code simulator} (built in) or {@code feed} (an upstream WebSocket feed). */
+  public static final String SOURCE_KIND = "source.kind";
+  /** The upstream feed's WebSocket URL ({@code ws://} or {@code wss://}); required when {@code source.kind} is feed. */
+  public static final String SOURCE_FEED_URL = "source.feed.url";
+  /** A text frame sent after every connect (empty = none); {@code {{token}}} in it is replaced by the token. */
+  public static final String SOURCE_FEED_SUBSCRIBE = "source.feed.subscribe";
+  /** The feed's credential, sent in {@link #SOURCE_FEED_AUTH_HEADER} on the handshake (empty = none); masked. */
+  public static final String SOURCE_FEED_TOKEN = "source.feed.token";
+  /** Handshake header carrying the token: {@code Authorization} sends {@code Bearer <token>}, any other the token. */
+  public static final String SOURCE_FEED_AUTH_HEADER = "source.feed.authHeader";
+  /** A connect attempt (TCP, TLS and the WebSocket handshake) that takes longer fails and is retried with backoff. */
+  public static final String SOURCE_FEED_CONNECT_TIMEOUT_MS = "source.feed.connectTimeoutMs";
+  /** Largest frame (and message) accepted from the feed; a larger one closes the connection (1009), then reconnect. */
+  public static final String SOURCE_FEED_MAX_FRAME_BYTES = "source.feed.maxFrameBytes";
+  /** WebSocket ping period; a connection that answers nothing (no data, no pong) for a period is dropped. 0 = off. */
+  public static final String SOURCE_FEED_PING_MS = "source.feed.pingMs";
   public static final String SYMBOLS_LISTINGS_FILE = "symbols.listingsFile";
 
   public static final String HISTORY_QUOTE = "history.quote";

@@ -50,6 +50,9 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.SIMULATOR_FAULT_AFTER_MS, new IntRange(0, 86_400_000)),
       Map.entry(ConfigKeys.SIMULATOR_FAULT_DURATION_MS, new IntRange(0, 86_400_000)),
       Map.entry(ConfigKeys.SOURCE_STALE_MS, new IntRange(100, 3_600_000)),
+      Map.entry(ConfigKeys.SOURCE_FEED_CONNECT_TIMEOUT_MS, new IntRange(100, 600_000)),
+      Map.entry(ConfigKeys.SOURCE_FEED_MAX_FRAME_BYTES, new IntRange(1024, 64 << 20)),
+      Map.entry(ConfigKeys.SOURCE_FEED_PING_MS, new IntRange(0, 3_600_000)),
       Map.entry(ConfigKeys.SHUTDOWN_TIMEOUT_MS, new IntRange(1000, 3_600_000)),
       Map.entry(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, new IntRange(2, 600)),
       Map.entry(ConfigKeys.CLUSTER_EVENT_BUS_PORT, new IntRange(0, 65535)),
@@ -66,7 +69,8 @@ public final class ConfigRules {
       ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
       ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES,
       ConfigKeys.CLUSTER_DISCOVERY, List.of("tcp", "kubernetes"),
-      ConfigKeys.SIMULATOR_FAULT_MODE, List.of("none", "down", "stall"));
+      ConfigKeys.SIMULATOR_FAULT_MODE, List.of("none", "down", "stall"),
+      ConfigKeys.SOURCE_KIND, List.of("simulator", "feed"));
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -119,6 +123,18 @@ public final class ConfigRules {
     if (!url.isEmpty() && !url.matches("wss?://[^/\\s]+(/\\S*)?")) {
       throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_PUBLIC_URL
           + ": expected a ws:// or wss:// URL such as ws://node-2.example.com:8080/ws, got '" + url + "'");
+    }
+    String feedUrl = s.getString(ConfigKeys.SOURCE_FEED_URL).trim();
+    boolean feed = s.getString(ConfigKeys.SOURCE_KIND).trim().equalsIgnoreCase("feed");
+    if ((feed || !feedUrl.isEmpty()) && !feedUrl.matches("wss?://[^/\\s]+(/\\S*)?")) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SOURCE_FEED_URL
+          + ": expected a ws:// or wss:// URL such as ws://feed.example.com:7070/ticks"
+          + (feed && feedUrl.isEmpty() ? " (required when source.kind is feed)" : "") + ", got '" + feedUrl + "'");
+    }
+    if (s.getString(ConfigKeys.SOURCE_FEED_AUTH_HEADER).isBlank()
+        && !s.getString(ConfigKeys.SOURCE_FEED_TOKEN).isEmpty()) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SOURCE_FEED_AUTH_HEADER
+          + ": must name the handshake header that carries source.feed.token (e.g. Authorization)");
     }
     if (s.getLong(ConfigKeys.SHUTDOWN_DRAIN_MS) >= s.getLong(ConfigKeys.SHUTDOWN_TIMEOUT_MS)) {
       throw new IllegalArgumentException("config key " + ConfigKeys.SHUTDOWN_DRAIN_MS + ": must be shorter than "

@@ -23,6 +23,8 @@ import java.util.SplittableRandom;
  *   <li>open/high/low/last and cumulative volume/amount per Shanghai trading date; a new date resets them and the new
  *       previous close is the last price.</li>
  * </ul>
+ * With an upstream feed ({@link #feedDriven()}) the same state is moved by the feed's trades and books instead of by
+ * the random walk; the day roll and the counters work as above.
  */
 public final class MarketSimulator {
   /** Relative per-update volatility. */
@@ -35,6 +37,8 @@ public final class MarketSimulator {
   private final SessionClock clock;
   private final SplittableRandom random;
   private final ActivityPicker picker;
+  /** False once an upstream feed drives the market: books come from the feed, never made up. */
+  private boolean synthetic = true;
 
   public MarketSimulator(List<Listing> listings, SessionClock clock, double skew, long seed, long startTime) {
     this.listings = List.copyOf(listings);
@@ -104,8 +108,50 @@ public final class MarketSimulator {
     s.epochDay = day;
     s.setPreClose(s.last);
     s.time = time;
-    rebuildBook(s, s.last);
+    if (synthetic) {
+      rebuildBook(s, s.last);
+    } else {
+      s.clearBook(); // yesterday's orders are gone; the feed sends today's book
+    }
     return true;
+  }
+
+  /**
+   * Hands the market to an upstream feed ({@link QuoteEngine#feedDriven()}): the made-up books are cleared and a new
+   * day starts with an empty book. {@link #update} and {@link #auctionMatch} must no longer be called.
+   */
+  public void feedDriven() {
+    synthetic = false;
+    for (SymbolState s : states) {
+      s.clearBook();
+    }
+  }
+
+  /**
+   * Applies a trade reported by an upstream feed: price and volume as given (the caller checked the limits), the
+   * day's counters and tradeId as for a simulated trade.
+   */
+  Trade applyTrade(int i, long price, long volume, Side side, long time) {
+    SymbolState s = states[i];
+    rollDay(i, time);
+    s.time = Math.max(s.time, time);
+    return s.recordTrade(i, price, volume, side, time);
+  }
+
+  /**
+   * Applies a book reported by an upstream feed; a null side keeps its current levels. The caller checked the levels
+   * (sorted, within the limits, not crossed).
+   */
+  void applyBook(int i, FeedTick.Levels bids, FeedTick.Levels asks, long time) {
+    SymbolState s = states[i];
+    rollDay(i, time);
+    s.time = Math.max(s.time, time);
+    if (bids != null) {
+      s.setBids(bids.prices(), bids.sizes(), bids.count());
+    }
+    if (asks != null) {
+      s.setAsks(asks.prices(), asks.sizes(), asks.count());
+    }
   }
 
   /**
@@ -215,22 +261,7 @@ public final class MarketSimulator {
   }
 
   private Trade trade(int i, SymbolState s, long price, long volume, Side side, long time) {
-    if (s.open == 0) {
-      s.open = price;
-      s.high = price;
-      s.low = price;
-    } else {
-      s.high = Math.max(s.high, price);
-      s.low = Math.min(s.low, price);
-    }
-    s.last = price;
-    s.ref = price;
-    long amount = price * volume;
-    s.volume += volume;
-    s.amount += amount;
-    s.trades++;
-    s.tradeId++;
-    return new Trade(i, s.tradeId, price, volume, amount, side, time);
+    return s.recordTrade(i, price, volume, side, time);
   }
 
   /** Shares of one trade: lots of 100, or for STAR at least 200 then any step of 1; smaller for dearer stocks. */

@@ -19,6 +19,9 @@ import java.util.Map;
  * <p>In a cluster each symbol is produced by one node: the engine produces only the symbols it {@link #owns owns}
  * (all of them after construction). {@link #release} stops a symbol; {@link #takeOver} starts it again from the last
  * publications another node left, under a new epoch.
+ *
+ * <p>The market moves either by the simulator ({@link #generate}) or, after {@link #feedDriven()}, by an upstream
+ * feed's ticks ({@link #apply}); both make the same publications, so clients cannot tell them apart.
  */
 public final class QuoteEngine {
   private static final KlineInterval[] INTERVALS = KlineInterval.values();
@@ -41,6 +44,8 @@ public final class QuoteEngine {
   private final BarAggregator[] aggregators;
   private final BarSeries[][] history;
   private final boolean[] owned;
+  /** False once a feed drives the market: no simulated updates, no made-up auction matches. */
+  private boolean synthetic = true;
   private TradingPhase lastPhase;
   private long lastDay;
   private long lastMinute;
@@ -85,6 +90,89 @@ public final class QuoteEngine {
 
   public MarketSimulator simulator() {
     return simulator;
+  }
+
+  /** What became of a feed tick given to {@link #apply}. */
+  enum FeedOutcome {
+    APPLIED,
+    /** The symbol is produced by another quote node (its bucket is not ours): skipped. */
+    NOT_OWNED,
+    /** A price outside the symbol's daily limits. */
+    OUTSIDE_LIMITS,
+    /** A book whose best bid is not below its best ask (after keeping a side the tick did not send). */
+    CROSSED
+  }
+
+  /**
+   * Hands the market to an upstream feed: from now on prices, trades and books come only from {@link #apply}; the
+   * made-up books of the listings are cleared and auction ends make no matches (the feed reports its own). Call once,
+   * before the engine is used.
+   */
+  public void feedDriven() {
+    synthetic = false;
+    simulator.feedDriven();
+  }
+
+  /**
+   * Applies a feed's trade or book at {@code now}, as {@link #generate} applies a simulated update: the quote, and
+   * for a trade the trade and the six klines. Only for an owned symbol, within its daily limits.
+   *
+   * <p>The tick's time is the feed's, held within bounds so that bars stay consistent: never before the symbol's
+   * previous update (time does not run backwards per symbol), never before the minute the clock is in (a late tick
+   * cannot reopen a bar the clock closed), never after {@code now}.
+   */
+  FeedOutcome apply(FeedTick tick, long now, Sink sink) {
+    int i;
+    if (tick instanceof FeedTick.TradeTick t) {
+      i = t.index();
+    } else if (tick instanceof FeedTick.BookTick b) {
+      i = b.index();
+    } else {
+      throw new IllegalArgumentException("not a market tick: " + tick);
+    }
+    if (!owned[i]) {
+      return FeedOutcome.NOT_OWNED;
+    }
+    SymbolState s = simulator.state(i);
+    long time = Math.min(now, Math.max(tick.time(), Math.max(s.time(), lastMinute * 60_000L)));
+    simulator.rollDay(i, time); // a new day first: today's limits are what the tick must respect
+    if (tick instanceof FeedTick.TradeTick t) {
+      if (t.price() < s.limitDown() || t.price() > s.limitUp()) {
+        return FeedOutcome.OUTSIDE_LIMITS;
+      }
+      Trade trade = simulator.applyTrade(i, t.price(), t.size(), t.side(), time);
+      publishQuote(i, clock.phase(time), time, sink);
+      onTrade(i, trade, sink);
+    } else {
+      FeedTick.BookTick b = (FeedTick.BookTick) tick;
+      if (!withinLimits(b.bids(), s) || !withinLimits(b.asks(), s)) {
+        return FeedOutcome.OUTSIDE_LIMITS;
+      }
+      long bestBid = b.bids() != null ? best(b.bids()) : s.bidLevels() > 0 ? s.bidPrice(0) : -1;
+      long bestAsk = b.asks() != null ? best(b.asks()) : s.askLevels() > 0 ? s.askPrice(0) : -1;
+      if (bestBid >= 0 && bestAsk >= 0 && bestBid >= bestAsk) {
+        return FeedOutcome.CROSSED;
+      }
+      simulator.applyBook(i, b.bids(), b.asks(), time);
+      publishQuote(i, clock.phase(time), time, sink);
+    }
+    return FeedOutcome.APPLIED;
+  }
+
+  private static boolean withinLimits(FeedTick.Levels side, SymbolState s) {
+    if (side == null) {
+      return true;
+    }
+    for (int k = 0; k < side.count(); k++) {
+      if (side.prices()[k] < s.limitDown() || side.prices()[k] > s.limitUp()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long best(FeedTick.Levels side) {
+    return side.count() > 0 ? side.prices()[0] : -1;
   }
 
   public String epoch() {
@@ -252,7 +340,7 @@ public final class QuoteEngine {
    */
   public int generate(int updates, long now, Sink sink) {
     TradingPhase phase = clock.phase(now);
-    if (!phase.active()) {
+    if (!phase.active() || !synthetic) {
       return 0;
     }
     int trades = 0;
@@ -282,7 +370,7 @@ public final class QuoteEngine {
     boolean newDay = day > lastDay;
     boolean phaseChanged = phase != lastPhase;
     boolean match = (lastPhase == TradingPhase.CALL_AUCTION || lastPhase == TradingPhase.CLOSING_AUCTION)
-        && phaseChanged && !newDay;
+        && phaseChanged && !newDay && synthetic;
     if (newDay || phaseChanged) {
       for (int i = 0; i < n; i++) {
         if (!owned[i]) {

@@ -17,15 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data-source verticle: runs the market simulator for the symbol buckets this node owns
- * ({@link BucketOwnership}), publishes quote/trade/kline publications on the event bus
- * ({@link io.quotecast.common.ChannelKey#address()}), writes snapshots behind to {@link Addresses#SNAPSHOT_MAP},
- * answers each owned bucket's {@link QuoteRoute} address (formats in {@link QuoteRequests}) and
- * {@link Addresses#SOURCE_STATES}. Thin: the logic is in {@link QuoteEngine} and {@link OwnershipPlan}.
+ * The data-source verticle: runs the market simulator, or applies an upstream feed's ticks ({@code source.kind: feed},
+ * {@link FeedConnection}), for the symbol buckets this node owns ({@link BucketOwnership}); publishes quote/trade/kline
+ * publications on the event bus ({@link io.quotecast.common.ChannelKey#address()}), writes snapshots behind to
+ * {@link Addresses#SNAPSHOT_MAP}, answers each owned bucket's {@link QuoteRoute} address (formats in
+ * {@link QuoteRequests}) and {@link Addresses#SOURCE_STATES}. Thin: the logic is in {@link QuoteEngine} and
+ * {@link OwnershipPlan}.
  */
 public class QuoteVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuoteVerticle.class);
   public static final String SOURCE = "simulator";
+  /** The source name in {@code status} when an upstream feed drives the market. */
+  public static final String FEED_SOURCE = "feed";
   private static final long CLOCK_MS = 100;
 
   private QuoteConfig config;
@@ -33,7 +36,9 @@ public class QuoteVerticle extends VerticleBase {
   private BucketOwnership ownership;
   private MessageConsumer<Object> sourceStates;
   private MessageConsumer<JsonObject> faults;
-  private SimulatorConnection connection;
+  private SourceConnection source;
+  /** The simulator's connection; null when a feed is the source. */
+  private SimulatorConnection simulator;
   private long tickTimer = -1;
   private long clockTimer = -1;
   private double carry;
@@ -52,45 +57,81 @@ public class QuoteVerticle extends VerticleBase {
     // a peer that died while we start holds its buckets until the member timeout: wait that long for them, not longer
     long settleMs = Math.max(5_000, 2_000L * settings.getLong(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS));
     String name = settings.get(ConfigKeys.NODE_ID) == null ? "" : settings.getString(ConfigKeys.NODE_ID);
+    boolean fromFeed = FEED_SOURCE.equals(settings.getString(ConfigKeys.SOURCE_KIND).trim().toLowerCase(
+        java.util.Locale.ROOT));
+    if (fromFeed && (config.dailyBars() > 0 || config.minuteBars() > 0)) {
+      LOG.warn("source.kind is feed but backfill.dailyBars/minuteBars make up {}/{} bars of synthetic history per "
+          + "symbol; set them to 0 unless that is wanted (a demo)", config.dailyBars(), config.minuteBars());
+    }
     return ReferenceData.publish(vertx, config.listingsFile()).compose(listings -> vertx.executeBlocking(() -> {
       long t0 = System.nanoTime();
       QuoteEngine e = new QuoteEngine(listings, config, seed, epoch, System.currentTimeMillis());
-      LOG.info("simulator ready: {} symbols, mode {}, seed {}, backfill {} ms", e.size(), config.mode(), seed,
-          (System.nanoTime() - t0) / 1_000_000);
+      if (fromFeed) {
+        e.feedDriven();
+      }
+      LOG.info("{} ready: {} symbols, mode {}, seed {}, backfill {} ms", fromFeed ? "feed market" : "simulator",
+          e.size(), config.mode(), seed, (System.nanoTime() - t0) / 1_000_000);
       return e;
     })).compose(e -> {
       engine = e;
       ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);
-      connection = new SimulatorConnection(vertx, SOURCE, settings.getLong(ConfigKeys.SOURCE_STALE_MS),
-          now -> e.simulator().clock().phase(now).active(),
-          status -> vertx.eventBus().publish(Addresses.SOURCE_STATUS, status), secure);
+      source = fromFeed ? newFeed(settings, e, ownership.sink(), secure) : newSimulator(settings, e, secure);
       sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
-          new RequestHandler(m -> new JsonArray().add(connection.status())));
-      faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> connection.inject(
-          m.body().getString("mode", SimulatorConnection.NONE), m.body().getLong("durationMs", 0L)));
+          new RequestHandler(m -> new JsonArray().add(source.status())));
+      faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> {
+        if (simulator == null) {
+          LOG.warn("source fault injection ignored: it applies to the simulator, the source is the feed");
+          return;
+        }
+        simulator.inject(m.body().getString("mode", SimulatorConnection.NONE), m.body().getLong("durationMs", 0L));
+      });
       return Future.all(ownership.start(), sourceStates.completion(), faults.completion());
     }).onSuccess(v -> {
       QuoteEngine.Sink sink = ownership.sink();
-      tickTimer = vertx.setPeriodic(config.tickMs(), id -> tick(sink));
-      clockTimer = vertx.setPeriodic(CLOCK_MS, id -> engine.onClock(System.currentTimeMillis(), sink));
-      connection.start();
-      String faultMode = settings.getString(ConfigKeys.SIMULATOR_FAULT_MODE).trim();
-      if (!faultMode.equals(SimulatorConnection.NONE)) {
-        vertx.setTimer(Math.max(1, settings.getLong(ConfigKeys.SIMULATOR_FAULT_AFTER_MS)), id ->
-            connection.inject(faultMode, settings.getLong(ConfigKeys.SIMULATOR_FAULT_DURATION_MS)));
+      if (simulator != null) {
+        tickTimer = vertx.setPeriodic(config.tickMs(), id -> tick(sink));
       }
-      vertx.eventBus().publish(Addresses.SOURCE_STATUS, connection.status());
+      clockTimer = vertx.setPeriodic(CLOCK_MS, id -> engine.onClock(System.currentTimeMillis(), sink));
+      // after the first ownership round: ticks for symbols not claimed yet would only be skipped
+      source.start();
+      String faultMode = settings.getString(ConfigKeys.SIMULATOR_FAULT_MODE).trim();
+      if (simulator != null && !faultMode.equals(SimulatorConnection.NONE)) {
+        vertx.setTimer(Math.max(1, settings.getLong(ConfigKeys.SIMULATOR_FAULT_AFTER_MS)), id ->
+            simulator.inject(faultMode, settings.getLong(ConfigKeys.SIMULATOR_FAULT_DURATION_MS)));
+      }
+      vertx.eventBus().publish(Addresses.SOURCE_STATUS, source.status());
     });
+  }
+
+  private SourceConnection newSimulator(Settings settings, QuoteEngine e, SecureRandom random) {
+    simulator = new SimulatorConnection(vertx, SOURCE, settings.getLong(ConfigKeys.SOURCE_STALE_MS),
+        now -> e.simulator().clock().phase(now).active(), this::publishStatus, random);
+    return simulator;
+  }
+
+  private SourceConnection newFeed(Settings settings, QuoteEngine e, QuoteEngine.Sink sink, SecureRandom random) {
+    FeedSettings feedSettings = FeedSettings.from(settings);
+    FeedIngest feed = new FeedIngest(e, sink, new FeedCounters());
+    LOG.info("market data from the feed at {}", feedSettings.safeUrl());
+    return new FeedConnection(vertx, feedSettings, FEED_SOURCE, settings.getLong(ConfigKeys.SOURCE_STALE_MS),
+        now -> e.simulator().clock().phase(now).active(), this::publishStatus, feed::onFrame, now -> {
+          String summary = feed.counters().summaryDue(now);
+          if (summary != null) {
+            LOG.warn(summary);
+          }
+        }, random);
+  }
+
+  private void publishStatus(JsonObject status) {
+    vertx.eventBus().publish(Addresses.SOURCE_STATUS, status);
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(clockTimer);
-    if (connection != null) {
-      connection.stop();
-    }
-    return Future.all(ownership == null ? Future.succeededFuture() : ownership.stop(),
+    return Future.all(source == null ? Future.succeededFuture() : source.stop(),
+        ownership == null ? Future.succeededFuture() : ownership.stop(),
         sourceStates == null ? Future.succeededFuture() : sourceStates.unregister(),
         faults == null ? Future.succeededFuture() : faults.unregister());
   }
@@ -122,7 +163,7 @@ public class QuoteVerticle extends VerticleBase {
 
   private void tick(QuoteEngine.Sink sink) {
     long now = System.currentTimeMillis();
-    if (!connection.producing(now)) {
+    if (!simulator.producing(now)) {
       return; // an injected fault: the source sends nothing
     }
     carry += config.updatesPerTick();
@@ -130,7 +171,7 @@ public class QuoteVerticle extends VerticleBase {
     carry -= n;
     if (n > 0) {
       engine.generate(n, now, sink);
-      connection.updated(now);
+      simulator.updated(now);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.quotecast.quote;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Random;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * until the fault ends, then status up) or stalls it ({@code stall}: still connected but silent, which the watch
  * reports as degraded after {@code source.staleMs}). Runs on the quote verticle's event loop.
  */
-final class SimulatorConnection {
+final class SimulatorConnection implements SourceConnection {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatorConnection.class);
   static final String NONE = "none";
   static final String DOWN = "down";
@@ -38,7 +39,8 @@ final class SimulatorConnection {
     this.publish = publish;
   }
 
-  void start() {
+  @Override
+  public void start() {
     checkTimer = vertx.setPeriodic(CHECK_MS, id -> {
       long now = System.currentTimeMillis();
       JsonObject change = watch.check(now, trading.test(now));
@@ -49,9 +51,11 @@ final class SimulatorConnection {
     });
   }
 
-  void stop() {
+  @Override
+  public Future<Void> stop() {
     vertx.cancelTimer(checkTimer);
     vertx.cancelTimer(retryTimer);
+    return Future.succeededFuture();
   }
 
   /** Injects {@code mode} for {@code durationMs} ({@code none} ends a fault now). */
@@ -75,7 +79,8 @@ final class SimulatorConnection {
     watch.onUpdate(now);
   }
 
-  JsonObject status() {
+  @Override
+  public JsonObject status() {
     return watch.status();
   }
 

@@ -4,8 +4,9 @@ import io.quotecast.common.Listing;
 import io.quotecast.common.Price;
 
 /**
- * The simulated market state of one listing for the current trading day. All prices in fen. Mutated only by
- * {@link MarketSimulator}; read by encoders and tests. {@link #traded()} is false until the day's first trade; until
+ * The market state of one listing for the current trading day. All prices in fen. Mutated only by
+ * {@link MarketSimulator} (simulated, or applying an upstream feed's ticks for {@link QuoteEngine}) and
+ * {@link SnapshotRestore}; read by encoders and tests. {@link #traded()} is false until the day's first trade; until
  * then {@link #open()}, {@link #high()} and {@link #low()} report the previous close.
  */
 public final class SymbolState {
@@ -63,6 +64,48 @@ public final class SymbolState {
     this.trades = 0;
     this.auctionVolume = 0;
     this.stick = 0;
+  }
+
+  /**
+   * Books a trade: the day's open/high/low, last, cumulative volume and amount, trade count and the next tradeId.
+   * {@code i} is the listing's index, carried in the returned trade.
+   */
+  Trade recordTrade(int i, long price, long volume, Side side, long when) {
+    if (open == 0) {
+      open = price;
+      high = price;
+      low = price;
+    } else {
+      high = Math.max(high, price);
+      low = Math.min(low, price);
+    }
+    last = price;
+    ref = price;
+    long value = price * volume;
+    this.volume += volume;
+    amount += value;
+    trades++;
+    tradeId++;
+    return new Trade(i, tradeId, price, volume, value, side, when);
+  }
+
+  /** Replaces the bid side with the first {@code n} levels given (best first). */
+  void setBids(long[] px, long[] sz, int n) {
+    System.arraycopy(px, 0, bidPx, 0, n);
+    System.arraycopy(sz, 0, bidSz, 0, n);
+    bids = n;
+  }
+
+  /** Replaces the ask side with the first {@code n} levels given (best first). */
+  void setAsks(long[] px, long[] sz, int n) {
+    System.arraycopy(px, 0, askPx, 0, n);
+    System.arraycopy(sz, 0, askSz, 0, n);
+    asks = n;
+  }
+
+  void clearBook() {
+    bids = 0;
+    asks = 0;
   }
 
   public Listing listing() {
