@@ -2,19 +2,28 @@ package io.quotecast.app;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.NodeMetrics;
 import io.quotecast.common.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Properties;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +38,24 @@ public final class ClusterBoot {
 
   private ClusterBoot() {}
 
-  /** A Vert.x instance for {@code config}: clustered when {@code cluster.enabled}. */
+  /**
+   * A Vert.x instance for {@code config}: clustered when {@code cluster.enabled}; its meter registry installed
+   * ({@link NodeMetrics}), fed with Vert.x's own metrics when {@code metrics.vertx}.
+   */
   public static Future<Vertx> start(JsonObject config) {
     Settings s = new Settings(config);
+    boolean vertxMetrics = s.getBoolean(ConfigKeys.METRICS_VERTX);
+    PrometheusMeterRegistry registry = NodeMetrics.newRegistry(s.getString(ConfigKeys.NODE_ID));
+    VertxOptions options = new VertxOptions();
+    VertxBuilder builder = Vertx.builder();
+    if (vertxMetrics) {
+      options.setMetricsOptions(vertxMetricsOptions());
+      builder.withMetrics(new MicrometerMetricsFactory(registry));
+    }
     if (!s.getBoolean(ConfigKeys.CLUSTER_ENABLED)) {
-      return Future.succeededFuture(Vertx.vertx());
+      Vertx vertx = builder.with(options).build();
+      NodeMetrics.install(vertx, registry, vertxMetrics, s);
+      return Future.succeededFuture(vertx);
     }
     Config hazelcast;
     try {
@@ -41,7 +63,6 @@ public final class ClusterBoot {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    VertxOptions options = new VertxOptions();
     String host = s.getString(ConfigKeys.CLUSTER_HOST).trim();
     String busHost = s.getString(ConfigKeys.CLUSTER_EVENT_BUS_HOST).trim();
     String busPublicHost = s.getString(ConfigKeys.CLUSTER_EVENT_BUS_PUBLIC_HOST).trim();
@@ -55,7 +76,28 @@ public final class ClusterBoot {
         s.getString(ConfigKeys.CLUSTER_DISCOVERY), host, s.getInt(ConfigKeys.CLUSTER_PORT),
         s.getString(ConfigKeys.CLUSTER_MEMBERS), options.getEventBusOptions().getHost(),
         options.getEventBusOptions().getPort());
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+        .map(vertx -> {
+          NodeMetrics.install(vertx, registry, vertxMetrics, s);
+          return vertx;
+        });
+  }
+
+  /**
+   * Vert.x's own meters: HTTP server (socket bytes, requests, WebSockets), pools, verticles. Not the event bus: its
+   * address label is a per-symbol channel ({@code md.quote.600519.SH}) and it costs work per message. No label
+   * with a remote address or a request path either (SockJS paths carry session ids): nothing per client.
+   */
+  static MicrometerMetricsOptions vertxMetricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        // Vert.x keeps registries by name in a static map: one name per node, also for several nodes in one JVM.
+        .setRegistryName("quotecast-" + UUID.randomUUID())
+        // The monitor binds the JVM meters itself (also where Vert.x runs without metrics).
+        .setJvmMetricsEnabled(false)
+        .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+            Label.POOL_NAME, Label.CLASS_NAME, Label.NAMESPACE))
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
   }
 
   /** The Hazelcast config: {@code cluster.config}, else ./cluster.xml, else the copy in the jar; variables filled. */

@@ -60,6 +60,7 @@ public final class Quotecast {
     }
     LogLevels.validate(settings);
     QuoteConfig.from(settings);
+    io.quotecast.common.NodeMetrics.latencyBucketsMs(settings);
   }
 
   /** Deploys {@code roles} with {@code config}; completes with the deployment ids once every port listens. */

@@ -57,6 +57,34 @@ final class QuotecastServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #start}, but the node's Vert.x is built as production builds it ({@link ClusterBoot#start}: not
+   * clustered, with Vert.x's own metrics feeding the node's Prometheus registry when {@code metrics.vertx}).
+   */
+  static QuotecastServer startWithMetrics(Consumer<JsonObject> overrides) {
+    Vertx loader = Vertx.vertx();
+    JsonObject config;
+    try {
+      config = await(ConfigLoader.load(loader, null), 30);
+    } finally {
+      loader.close();
+    }
+    int port = freePort();
+    int monitorPort = freePort();
+    config.getJsonObject("gateway").put("host", "127.0.0.1").put("port", port).put("instances", 2);
+    config.getJsonObject("monitor").put("host", "127.0.0.1").put("port", monitorPort);
+    config.getJsonObject("simulator").put("updatesPerSecond", 3000);
+    overrides.accept(config);
+    Vertx vertx = await(ClusterBoot.start(config), 30);
+    try {
+      await(Quotecast.deploy(vertx, config, EnumSet.allOf(Role.class)), 60);
+      return new QuotecastServer(vertx, config, port, monitorPort);
+    } catch (RuntimeException | Error e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);

@@ -69,6 +69,8 @@ public final class Addresses {
   public static final String NODE_STATE_MAP = "quotecast.node";
   /** Local map: gateway-wide counters shared by all gateway instances of a node. */
   public static final String GATEWAY_COUNTERS = "quotecast.gateway.counters";
+  /** Local map: the node's meter registry and latency/lag meters ({@link NodeMetrics}). */
+  public static final String NODE_METRICS = "quotecast.metrics";
 
   // ---- operations (monitor-verticle, PROTOCOL-independent) -------------------------------------------------------
 

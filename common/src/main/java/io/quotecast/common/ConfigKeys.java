@@ -70,6 +70,11 @@ public final class ConfigKeys {
   public static final String MONITOR_HOST = "monitor.host";
   public static final String MONITOR_PORT = "monitor.port";
 
+  /** Vert.x's own HTTP server, pool and verticle meters in the node's registry ({@code /metrics}). */
+  public static final String METRICS_VERTX = "metrics.vertx";
+  /** Upper bounds (ms, comma-separated) of the source-to-client latency histogram's buckets. */
+  public static final String METRICS_LATENCY_BUCKETS_MS = "metrics.latencyBucketsMs";
+
   public static final String LIMITS_CONNECTIONS_PER_NODE = "limits.connectionsPerNode";
   public static final String LIMITS_REQUESTS_PER_SECOND = "limits.requestsPerSecond";
   public static final String LIMITS_CHANNELS_PER_REQUEST = "limits.channelsPerRequest";

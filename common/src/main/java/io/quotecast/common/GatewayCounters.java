@@ -1,5 +1,7 @@
 package io.quotecast.common;
 
+import io.quotecast.common.auth.Principal;
+import io.quotecast.common.auth.TierLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
@@ -26,6 +28,8 @@ public final class GatewayCounters implements Shareable {
   // Traffic counters are bumped on every write from every event loop: LongAdder keeps them off one contended line.
   public final LongAdder messagesIn = new LongAdder();
   public final LongAdder messagesOut = new LongAdder();
+  /** Client message text received (counted as characters: requests are ASCII JSON). */
+  public final LongAdder bytesIn = new LongAdder();
   public final LongAdder bytesOut = new LongAdder();
   public final LongAdder conflated = new LongAdder();
   public final LongAdder malformed = new LongAdder();
@@ -44,11 +48,82 @@ public final class GatewayCounters implements Shareable {
   public final LongAdder refused = new LongAdder();
   private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
   private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+  /** Subscriptions by channel type (the sum is {@link #subscriptions}); counted as they join and leave a feed. */
+  private final AtomicLong[] subscriptionsByType = new AtomicLong[ChannelType.values().length];
+  /** Open connections by their user's tier; connections without a user are the rest of {@link #connections}. */
+  private final ConcurrentHashMap<String, AtomicLong> connectionsByTier = new ConcurrentHashMap<>();
 
   public GatewayCounters() {
     for (int i = 0; i < errors.length; i++) {
       errors[i] = new LongAdder();
     }
+    for (int i = 0; i < subscriptionsByType.length; i++) {
+      subscriptionsByType[i] = new AtomicLong();
+    }
+    for (String tier : TierLimits.NAMES) {
+      connectionsByTier.put(tier, new AtomicLong());
+    }
+  }
+
+  /** Subscriptions of one channel type held by this node's connections. */
+  public AtomicLong subscriptions(ChannelType type) {
+    return subscriptionsByType[type.ordinal()];
+  }
+
+  /**
+   * A connection's user changed: {@code from} is the user it had (null when none yet), {@code to} the one it has now
+   * (null when the connection is released). Moves the connection between the per-tier counts; called on connect,
+   * on the {@code auth} op and on release, never per message.
+   */
+  public void userChanged(Principal from, Principal to) {
+    String before = from == null ? null : from.tier();
+    String after = to == null ? null : to.tier();
+    if (java.util.Objects.equals(before, after)) {
+      return;
+    }
+    if (before != null) {
+      tier(before).decrementAndGet();
+    }
+    if (after != null) {
+      tier(after).incrementAndGet();
+    }
+  }
+
+  private AtomicLong tier(String tier) {
+    return connectionsByTier.computeIfAbsent(tier, t -> new AtomicLong());
+  }
+
+  /**
+   * Open connections of users of {@code tier}; for {@link MetricNames#TIER_NONE}, those without a user (waiting for a
+   * token, or refused at connect).
+   */
+  public long connections(String tier) {
+    if (MetricNames.TIER_NONE.equals(tier)) {
+      long withUser = 0;
+      for (AtomicLong n : connectionsByTier.values()) {
+        withUser += n.get();
+      }
+      return Math.max(0, connections.get() - withUser);
+    }
+    AtomicLong n = connectionsByTier.get(tier);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Every tier with connections counted so far ({@link TierLimits#NAMES} always), then {@code none}. */
+  public Map<String, Long> connectionsByTier() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    new TreeMap<>(connectionsByTier).forEach((tier, n) -> out.put(tier, n.get()));
+    out.put(MetricNames.TIER_NONE, connections(MetricNames.TIER_NONE));
+    return out;
+  }
+
+  /** Subscriptions by channel type, {@code {quote, trade, kline}}. */
+  public JsonObject subscriptionsByTypeJson() {
+    JsonObject out = new JsonObject();
+    for (ChannelType type : ChannelType.values()) {
+      out.put(type.wire(), subscriptions(type).get());
+    }
+    return out;
   }
 
   /** Errors answered to clients, WebSocket {@code error} replies and REST problems alike, with {@code code}. */
@@ -79,12 +154,15 @@ public final class GatewayCounters implements Shareable {
     return new JsonObject()
         .put("connections", connections.get())
         .put("connectionsTotal", connectionsTotal.get())
+        .put("connectionsByTier", new JsonObject(new java.util.LinkedHashMap<>(connectionsByTier())))
         .put("subscriptions", subscriptions.get())
+        .put("subscriptionsByType", subscriptionsByTypeJson())
         .put("feeds", feeds.get())
         .put("consumers", consumers.get())
         .put("conflationGroups", conflationGroups.get())
         .put("messagesIn", messagesIn.sum())
         .put("messagesOut", messagesOut.sum())
+        .put("bytesIn", bytesIn.sum())
         .put("bytesOut", bytesOut.sum())
         .put("conflated", conflated.sum())
         .put("malformed", malformed.sum())

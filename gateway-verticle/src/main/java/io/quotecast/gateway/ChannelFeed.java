@@ -5,12 +5,14 @@ import io.quotecast.common.Envelope;
 import io.quotecast.common.Freq;
 import io.quotecast.common.GatewayCounters;
 import io.quotecast.common.Publication;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One channel on one gateway instance: a single event-bus consumer however many connections subscribe (hot-path rule
@@ -23,6 +25,8 @@ final class ChannelFeed {
   final MessageConsumer<Publication> consumer;
   final ArrayList<Subscription> realtime = new ArrayList<>();
   final Map<Freq, ConflationGroup> groups = new EnumMap<>(Freq.class);
+  /** Source-to-client latency of this channel's type (hot-path rule 7), recorded once per publication. */
+  private final Timer latency;
   /** The newest publication seen (from the bus or the owner's snapshot); older or repeated ones are dropped. */
   Publication latest;
   /** The owner's answer while a fresh feed waits for it, shared by every subscriber joining meanwhile. */
@@ -43,6 +47,7 @@ final class ChannelFeed {
   ChannelFeed(ChannelKey key, FeedRegistry registry) {
     this.key = key;
     this.registry = registry;
+    this.latency = registry.metrics.latency(key.type());
     this.consumer = registry.vertx.eventBus().consumer(key.address());
     this.consumer.handler(message -> receive(message.body()));
   }
@@ -123,6 +128,9 @@ final class ChannelFeed {
         Subscription sub = realtime.get(i);
         sub.session.deliver(sub, message, p.seq(), p.epoch(), now, droppable);
       }
+      // Once per publication, not per subscriber: when the last subscriber's write was issued. A clock behind the
+      // source's (another machine) counts as 0 rather than disappearing from the count.
+      latency.record(Math.max(0, System.currentTimeMillis() - p.sourceTime()), TimeUnit.MILLISECONDS);
     }
     if (!groups.isEmpty()) {
       for (ConflationGroup group : groups.values()) {
@@ -219,11 +227,13 @@ final class ChannelFeed {
     }
     attach(sub);
     size++;
+    registry.counters.subscriptions(key.type()).incrementAndGet();
   }
 
   void leave(Subscription sub) {
     detach(sub);
     size--;
+    registry.counters.subscriptions(key.type()).decrementAndGet();
   }
 
   /** Moves a subscription to another freq without a gap: what its old group held for it is delivered first. */

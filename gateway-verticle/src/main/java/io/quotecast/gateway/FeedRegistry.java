@@ -2,6 +2,7 @@ package io.quotecast.gateway;
 
 import io.quotecast.common.ChannelKey;
 import io.quotecast.common.GatewayCounters;
+import io.quotecast.common.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ final class FeedRegistry {
   final Vertx vertx;
   final GatewayCounters counters;
   final FlushClock clock;
+  /** The node's meters; feeds record source-to-client latency into them. */
+  final NodeMetrics metrics;
   /** Where a fresh feed takes its first state from (the symbol's owner; a fake in tests). */
   SnapshotSource snapshots;
   private final Map<String, ChannelFeed> feeds = new HashMap<>();
@@ -23,6 +26,7 @@ final class FeedRegistry {
     this.vertx = vertx;
     this.counters = counters;
     this.clock = new FlushClock(vertx);
+    this.metrics = NodeMetrics.of(vertx);
     this.snapshots = snapshots;
   }
 

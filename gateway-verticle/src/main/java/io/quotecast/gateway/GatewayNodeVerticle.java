@@ -2,6 +2,8 @@ package io.quotecast.gateway;
 
 import io.quotecast.common.Addresses;
 import io.quotecast.common.ConfigKeys;
+import io.quotecast.common.EventLoopLag;
+import io.quotecast.common.NodeMetrics;
 import io.quotecast.common.Settings;
 import io.quotecast.common.cluster.ClusterView;
 import io.quotecast.common.cluster.GatewayLoad;
@@ -28,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayNodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNodeVerticle.class);
-  private static final long LAG_PERIOD_MS = 100;
 
   private ClusterView cluster;
   private NodeLoad self;
@@ -37,9 +38,8 @@ public final class GatewayNodeVerticle extends VerticleBase {
   private long intervalMs;
   private long spreadMs;
   private long loadTimer = -1;
-  private long lagTimer = -1;
-  private long lastLagTick;
-  private long maxLagMs;
+  /** Lag of every event loop of the node (a gateway instance runs on each), not only this verticle's. */
+  private EventLoopLag lag;
   private boolean reporting;
 
   /** Node-local address on which the gateway instances of {@code nodeId} take rebalance requests. */
@@ -57,13 +57,7 @@ public final class GatewayNodeVerticle extends VerticleBase {
     planner = new RebalancePlanner(settings.getDouble(ConfigKeys.CLUSTER_REBALANCE_THRESHOLD),
         settings.getInt(ConfigKeys.CLUSTER_REBALANCE_PER_SECOND), spreadMs,
         settings.getInt(ConfigKeys.CLUSTER_REBALANCE_MIN_CONNECTIONS), intervalMs);
-    lastLagTick = System.nanoTime();
-    lagTimer = vertx.setPeriodic(LAG_PERIOD_MS, id -> {
-      long now = System.nanoTime();
-      long lateMs = (now - lastLagTick) / 1_000_000 - LAG_PERIOD_MS;
-      lastLagTick = now;
-      maxLagMs = Math.max(maxLagMs, lateMs);
-    });
+    lag = NodeMetrics.of(vertx).eventLoopLag();
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.GATEWAY_LOAD_MAP).compose(map -> {
       loads = map;
       loadTimer = vertx.setPeriodic(intervalMs, id -> report());
@@ -74,7 +68,6 @@ public final class GatewayNodeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(loadTimer);
-    vertx.cancelTimer(lagTimer);
     // The fleet table stays: gateway instances stopping after this verticle still name the other nodes in notices.
     if (loads == null) {
       return Future.succeededFuture();
@@ -89,8 +82,7 @@ public final class GatewayNodeVerticle extends VerticleBase {
       return Future.succeededFuture(); // the cluster is slow; the next tick tries again
     }
     reporting = true;
-    GatewayLoad mine = self.now(Math.max(0, maxLagMs));
-    maxLagMs = 0;
+    GatewayLoad mine = self.now(lag.maxMs());
     // Dead nodes drop out by membership at once; the TTL only clears entries of nodes that stopped reporting while
     // still members, so it is generous enough that a busy node's late report never makes it vanish from the list.
     return loads.put(mine.node(), mine.toJson(), Math.max(10 * intervalMs, 5000))

@@ -453,6 +453,7 @@ final class Session {
     lastActivity = now;
     received++;
     gw.counters.messagesIn.increment();
+    gw.counters.bytesIn.add(text.length());
     ClientRequest request;
     try {
       request = ClientRequest.parse(text, gw.maxMessageBytes);

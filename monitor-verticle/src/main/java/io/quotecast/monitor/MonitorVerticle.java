@@ -30,6 +30,7 @@ public final class MonitorVerticle extends VerticleBase {
   private static final long SOURCES_TIMEOUT_MS = 1000;
   private GatewayCounters counters;
   private String nodeName;
+  private MetricsRoutes metrics;
 
   @Override
   public Future<?> start() {
@@ -42,6 +43,7 @@ public final class MonitorVerticle extends VerticleBase {
     router.get("/stats").handler(this::stats);
     AdminAuth admin = new AdminAuth(TokenVerifier.create(vertx, AuthSettings.from(settings)));
     router.route("/admin/*").handler(admin::handle);
+    metrics = MetricsRoutes.mount(vertx, router); // GET /metrics, GET /admin/stats, figures every second
     JsonObject effective = ConfigReport.masked(config());
     router.get("/admin/config").handler(ctx -> json(ctx, 200, effective));
     router.get("/admin/users").handler(this::users);
@@ -53,6 +55,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    metrics.close();
     return server.close();
   }
 
