@@ -126,7 +126,8 @@ class SockJsPollingSlowConsumerTest {
     assertTrue(backlog.length() < bound, "backlog of " + backlog.length() + " chars, bound " + bound);
     assertTrue(server.counters().toJson().getLong("conflated") > conflatedBefore, "the full queue conflates");
     long seen = s.channelMessages();
-    for (int i = 0; i < 20 && s.channelMessages() < seen + 30; i++) {
+    long deadline = System.currentTimeMillis() + WsClient.WAIT_MS;
+    while (s.channelMessages() < seen + 30 && System.currentTimeMillis() < deadline) {
       s.poll(); // polling again: the latest values keep coming, the session is alive
     }
     assertTrue(s.channelMessages() >= seen + 30, "live again after polling resumed");
