@@ -111,7 +111,10 @@ public final class ConfigKeys {
   public static final String SIMULATOR_SKEW = "simulator.skew";
   public static final String SIMULATOR_SEED = "simulator.seed";
   public static final String SIMULATOR_TICK_MS = "simulator.tickMs";
-  /** Fault injected once after start: {@code none}, {@code down} (connection lost) or {@code stall} (no updates). */
+  /**
+   * Fault injected once after start: {@code none}, {@code down} (connection lost), {@code stall} (no updates), or for
+   * one symbol ({@link #SIMULATOR_FAULT_SYMBOL}) {@code gap} (skipped source seqs) or {@code stale} (no updates).
+   */
   public static final String SIMULATOR_FAULT_MODE = "simulator.fault.mode";
   public static final String SIMULATOR_FAULT_AFTER_MS = "simulator.fault.afterMs";
   public static final String SIMULATOR_FAULT_DURATION_MS = "simulator.fault.durationMs";
@@ -144,4 +147,14 @@ public final class ConfigKeys {
   public static final String RECOVERY_MAX_AGE_MS = "recovery.maxAgeMs";
   public static final String BACKFILL_DAILY_BARS = "backfill.dailyBars";
   public static final String BACKFILL_MINUTE_BARS = "backfill.minuteBars";
+
+  // ---- data quality (issue 6: GET /admin/quality) ------------------------------------------------------------------
+  /** Symbol-level faults for {@code simulator.fault.mode} gap and stale: the symbol they hit. */
+  public static final String SIMULATOR_FAULT_SYMBOL = "simulator.fault.symbol";
+  /** {@code simulator.fault.mode} gap: how many source sequence numbers the simulator skips for the symbol. */
+  public static final String SIMULATOR_FAULT_SKIP = "simulator.fault.skip";
+  /** A symbol without a source update this long during trading (at least) is stale in the quality report. */
+  public static final String QUALITY_STALE_MS = "quality.staleMs";
+  /** ...or this many times its own typical interval between updates, when that is longer (quiet symbols). */
+  public static final String QUALITY_STALE_FACTOR = "quality.staleFactor";
 }

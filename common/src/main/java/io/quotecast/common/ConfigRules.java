@@ -63,13 +63,15 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.CLUSTER_REBALANCE_PER_SECOND, new IntRange(1, 100_000)),
       Map.entry(ConfigKeys.CLUSTER_REBALANCE_SPREAD_MS, new IntRange(0, 600_000)),
       Map.entry(ConfigKeys.CLUSTER_REBALANCE_MIN_CONNECTIONS, new IntRange(1, MAX_INT)),
-      Map.entry(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS, new IntRange(100, 600_000)));
+      Map.entry(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS, new IntRange(100, 600_000)),
+      Map.entry(ConfigKeys.SIMULATOR_FAULT_SKIP, new IntRange(1, 1_000_000_000)),
+      Map.entry(ConfigKeys.QUALITY_STALE_MS, new IntRange(100, 86_400_000)));
 
   private static final Map<String, List<String>> CHOICES = Map.of(
       ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
       ConfigKeys.AUTH_DEFAULT_TIER, TierLimits.NAMES,
       ConfigKeys.CLUSTER_DISCOVERY, List.of("tcp", "kubernetes"),
-      ConfigKeys.SIMULATOR_FAULT_MODE, List.of("none", "down", "stall"),
+      ConfigKeys.SIMULATOR_FAULT_MODE, List.of("none", "down", "stall", "gap", "stale"),
       ConfigKeys.SOURCE_KIND, List.of("simulator", "feed"));
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -114,6 +116,17 @@ public final class ConfigRules {
           + ": expected a number from 0 to 5, got " + skew);
     }
     s.getLong(ConfigKeys.SIMULATOR_SEED);
+    double staleFactor = s.getDouble(ConfigKeys.QUALITY_STALE_FACTOR);
+    if (!(staleFactor >= 1 && staleFactor <= 1000)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.QUALITY_STALE_FACTOR
+          + ": expected a number from 1 to 1000, got " + staleFactor);
+    }
+    String faultMode = s.getString(ConfigKeys.SIMULATOR_FAULT_MODE).trim().toLowerCase(java.util.Locale.ROOT);
+    if ((faultMode.equals("gap") || faultMode.equals("stale"))
+        && s.getString(ConfigKeys.SIMULATOR_FAULT_SYMBOL).isBlank()) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.SIMULATOR_FAULT_SYMBOL
+          + ": required when simulator.fault.mode is " + faultMode + " (e.g. 600000.SH)");
+    }
     double threshold = s.getDouble(ConfigKeys.CLUSTER_REBALANCE_THRESHOLD);
     if (!(threshold >= 0 && threshold <= 100)) {
       throw new IllegalArgumentException("config key " + ConfigKeys.CLUSTER_REBALANCE_THRESHOLD

@@ -49,6 +49,7 @@ public final class MonitorVerticle extends VerticleBase {
     router.get("/admin/users").handler(this::users);
     router.post("/admin/source/fault").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(1024))
         .handler(this::injectFault);
+    new QualityRoutes(vertx).register(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(settings.getInt(ConfigKeys.MONITOR_PORT), settings.getString(ConfigKeys.MONITOR_HOST));
   }
@@ -148,7 +149,9 @@ public final class MonitorVerticle extends VerticleBase {
 
   /**
    * Fault injection for demos and tests: {@code {"mode":"down"|"stall"|"none","durationMs":5000}} reaches every quote
-   * node of the cluster, whose sources then report down/degraded and recover when the fault ends.
+   * node of the cluster, whose sources then report down/degraded and recover when the fault ends; for one symbol,
+   * {@code {"mode":"gap","symbol":"000001.SZ","skip":5}} (skipped source sequence numbers) or
+   * {@code {"mode":"stale","symbol":"000001.SZ","durationMs":5000}} (no updates), seen in {@code /admin/quality}.
    */
   private void injectFault(RoutingContext ctx) {
     JsonObject body;
@@ -159,14 +162,25 @@ public final class MonitorVerticle extends VerticleBase {
     }
     String mode = body == null ? null : body.getValue("mode") instanceof String s ? s : null;
     Object duration = body == null ? null : body.getValue("durationMs");
-    if (mode == null || !java.util.List.of("down", "stall", "none").contains(mode)
-        || !(duration == null || duration instanceof Number n && n.longValue() >= 0)) {
+    boolean perSymbol = "gap".equals(mode) || "stale".equals(mode);
+    Object symbol = body == null ? null : body.getValue("symbol");
+    Object skip = body == null ? null : body.getValue("skip");
+    if (mode == null || !java.util.List.of("down", "stall", "none", "gap", "stale").contains(mode)
+        || !(duration == null || duration instanceof Number n && n.longValue() >= 0)
+        || perSymbol && !(symbol instanceof String sym && sym.trim().matches("(?i)[0-9]{6}\\.(SH|SZ|BJ)"))
+        || !(skip == null || skip instanceof Number k && k.longValue() >= 1 && k.longValue() <= 1_000_000_000)) {
       json(ctx, 400, new JsonObject().put("code", "BAD_REQUEST")
-          .put("message", "expected {\"mode\": \"down\"|\"stall\"|\"none\", \"durationMs\": >= 0}"));
+          .put("message", "expected {\"mode\": \"down\"|\"stall\"|\"none\", \"durationMs\": >= 0}, or for one "
+              + "symbol {\"mode\": \"gap\", \"symbol\": \"000001.SZ\", \"skip\": >= 1} or "
+              + "{\"mode\": \"stale\", \"symbol\": \"000001.SZ\", \"durationMs\": >= 0}"));
       return;
     }
     JsonObject fault = new JsonObject().put("mode", mode)
         .put("durationMs", duration == null ? 0L : ((Number) duration).longValue());
+    if (perSymbol) {
+      fault.put("symbol", ((String) symbol).trim().toUpperCase(java.util.Locale.ROOT))
+          .put("skip", skip == null ? 1L : ((Number) skip).longValue());
+    }
     vertx.eventBus().publish(Addresses.SOURCE_FAULT, fault);
     json(ctx, 202, fault.put("injected", true));
   }

@@ -4,7 +4,8 @@ import io.quotecast.common.Price;
 
 /**
  * An upstream feed's frames into the engine: parse ({@link TickParser}), apply each tick ({@link QuoteEngine#apply}),
- * count what became of it ({@link FeedCounters}). Pure, single-threaded (the quote verticle's event loop).
+ * count what became of it ({@link FeedCounters}; per symbol in the engine's {@link QualityBook}). Pure,
+ * single-threaded (the quote verticle's event loop).
  */
 final class FeedIngest {
   private final QuoteEngine engine;
@@ -16,7 +17,7 @@ final class FeedIngest {
     this.engine = engine;
     this.sink = sink;
     this.counters = counters;
-    this.parser = new TickParser(engine::indexOf, counters);
+    this.parser = new TickParser(engine::indexOf, counters, engine::rejected);
   }
 
   FeedCounters counters() {

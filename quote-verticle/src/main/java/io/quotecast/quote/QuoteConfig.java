@@ -6,7 +6,18 @@ import io.quotecast.common.Settings;
 /** The quote verticle's settings, read once from the config tree. */
 public record QuoteConfig(SimulatorMode mode, double updatesPerSecond, double skew, long seed, long tickMs,
                           String listingsFile, int historyQuote, int historyTrade, int historyKline,
-                          int dailyBars, int minuteBars) {
+                          int dailyBars, int minuteBars, long qualityStaleMs, double qualityStaleFactor) {
+  /** {@code quality.*} defaults. */
+  public static final long QUALITY_STALE_MS = 60_000;
+  public static final double QUALITY_STALE_FACTOR = 10;
+
+  /** With the default {@code quality.*} settings. */
+  public QuoteConfig(SimulatorMode mode, double updatesPerSecond, double skew, long seed, long tickMs,
+                     String listingsFile, int historyQuote, int historyTrade, int historyKline, int dailyBars,
+                     int minuteBars) {
+    this(mode, updatesPerSecond, skew, seed, tickMs, listingsFile, historyQuote, historyTrade, historyKline,
+        dailyBars, minuteBars, QUALITY_STALE_MS, QUALITY_STALE_FACTOR);
+  }
 
   public QuoteConfig {
     if (updatesPerSecond < 0) {
@@ -35,7 +46,10 @@ public record QuoteConfig(SimulatorMode mode, double updatesPerSecond, double sk
         s.getInt(ConfigKeys.HISTORY_TRADE),
         s.getInt(ConfigKeys.HISTORY_KLINE),
         s.getInt(ConfigKeys.BACKFILL_DAILY_BARS),
-        s.getInt(ConfigKeys.BACKFILL_MINUTE_BARS));
+        s.getInt(ConfigKeys.BACKFILL_MINUTE_BARS),
+        s.get(ConfigKeys.QUALITY_STALE_MS) == null ? QUALITY_STALE_MS : s.getLong(ConfigKeys.QUALITY_STALE_MS),
+        s.get(ConfigKeys.QUALITY_STALE_FACTOR) == null ? QUALITY_STALE_FACTOR
+            : s.getDouble(ConfigKeys.QUALITY_STALE_FACTOR));
   }
 
   /** Updates per timer tick, fractional (the verticle carries the fraction over). */

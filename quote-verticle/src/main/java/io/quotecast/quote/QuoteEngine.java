@@ -44,6 +44,11 @@ public final class QuoteEngine {
   private final BarAggregator[] aggregators;
   private final BarSeries[][] history;
   private final boolean[] owned;
+  private final QualityBook quality;
+  /** The simulator's per-symbol source sequence numbers (what a feed's {@code seq} is), for the quality report. */
+  private final long[] sourceSeq;
+  /** An injected per-symbol fault: the simulator makes no updates for the symbol before this time. */
+  private final long[] silentUntil;
   /** False once a feed drives the market: no simulated updates, no made-up auction matches. */
   private boolean synthetic = true;
   private TradingPhase lastPhase;
@@ -65,6 +70,10 @@ public final class QuoteEngine {
     this.history = new BarSeries[n][];
     this.owned = new boolean[n];
     java.util.Arrays.fill(owned, true);
+    this.quality = new QualityBook(n, config.qualityStaleMs(), config.qualityStaleFactor(), now,
+        clock.phase(now).active());
+    this.sourceSeq = new long[n];
+    this.silentUntil = new long[n];
     // the configured seed, not the per-process one: every quote node must backfill the same history, so REST klines
     // agree whichever node owns the symbol
     HistoryBackfill backfill = new HistoryBackfill(config.dailyBars(), config.minuteBars(), config.seed());
@@ -133,30 +142,68 @@ public final class QuoteEngine {
     if (!owned[i]) {
       return FeedOutcome.NOT_OWNED;
     }
+    quality.sourceSeq(i, tick instanceof FeedTick.TradeTick t ? t.seq() : ((FeedTick.BookTick) tick).seq());
+    quality.sourceTime(i, tick.time());
     SymbolState s = simulator.state(i);
     long time = Math.min(now, Math.max(tick.time(), Math.max(s.time(), lastMinute * 60_000L)));
     simulator.rollDay(i, time); // a new day first: today's limits are what the tick must respect
     if (tick instanceof FeedTick.TradeTick t) {
       if (t.price() < s.limitDown() || t.price() > s.limitUp()) {
+        quality.reject(i, QualityBook.Invalid.LIMIT_BREACH);
         return FeedOutcome.OUTSIDE_LIMITS;
       }
       Trade trade = simulator.applyTrade(i, t.price(), t.size(), t.side(), time);
       publishQuote(i, clock.phase(time), time, sink);
       onTrade(i, trade, sink);
+      quality.updated(i, now, true);
     } else {
       FeedTick.BookTick b = (FeedTick.BookTick) tick;
       if (!withinLimits(b.bids(), s) || !withinLimits(b.asks(), s)) {
+        quality.reject(i, QualityBook.Invalid.LIMIT_BREACH);
         return FeedOutcome.OUTSIDE_LIMITS;
       }
       long bestBid = b.bids() != null ? best(b.bids()) : s.bidLevels() > 0 ? s.bidPrice(0) : -1;
       long bestAsk = b.asks() != null ? best(b.asks()) : s.askLevels() > 0 ? s.askPrice(0) : -1;
       if (bestBid >= 0 && bestAsk >= 0 && bestBid >= bestAsk) {
+        quality.reject(i, QualityBook.Invalid.CROSSED_BOOK);
         return FeedOutcome.CROSSED;
       }
       simulator.applyBook(i, b.bids(), b.asks(), time);
       publishQuote(i, clock.phase(time), time, sink);
+      quality.updated(i, now, false);
     }
     return FeedOutcome.APPLIED;
+  }
+
+  /**
+   * A feed message about symbol {@code i} that the parser refused (its {@code seq}, 0 if none): counted in the quality
+   * figures when this engine produces the symbol (every node of a cluster sees every message; the owner counts it).
+   */
+  void rejected(int i, long seq, FeedCounters.Reason reason) {
+    if (!owned[i]) {
+      return;
+    }
+    quality.sourceSeq(i, seq);
+    quality.reject(i, reason == FeedCounters.Reason.MALFORMED ? QualityBook.Invalid.MALFORMED
+        : QualityBook.Invalid.OUT_OF_RANGE);
+  }
+
+  /** The per-symbol data-quality figures of the symbols this engine produces. */
+  QualityBook quality() {
+    return quality;
+  }
+
+  /**
+   * An injected fault (simulator only): the source skips {@code count} sequence numbers of symbol {@code i}, so its
+   * next update arrives after a gap.
+   */
+  void skipSourceSeq(int i, long count) {
+    sourceSeq[i] += Math.max(0, count);
+  }
+
+  /** An injected fault (simulator only): no updates for symbol {@code i} before {@code until}. */
+  void silence(int i, long until) {
+    silentUntil[i] = until;
   }
 
   private static boolean withinLimits(FeedTick.Levels side, SymbolState s) {
@@ -262,6 +309,7 @@ public final class QuoteEngine {
         ch.restart(epoch);
       }
       owned[i] = true;
+      quality.watch(i, now);
       simulator.rollDay(i, now);
       publishQuote(i, phase, now, sink);
       int index = i;
@@ -346,10 +394,12 @@ public final class QuoteEngine {
     int trades = 0;
     for (int u = 0; u < updates; u++) {
       int i = simulator.pick();
-      if (!owned[i]) {
+      if (!owned[i] || silentUntil[i] > now) {
         continue;
       }
       Trade t = simulator.update(i, now);
+      quality.sourceSeq(i, ++sourceSeq[i]);
+      quality.updated(i, now, t != null);
       publishQuote(i, phase, now, sink);
       if (t != null) {
         onTrade(i, t, sink);
@@ -381,8 +431,15 @@ public final class QuoteEngine {
         publishQuote(i, phase, now, sink);
         if (t != null) {
           onTrade(i, t, sink);
+          quality.updated(i, now, true);
         }
       }
+    }
+    if (newDay) {
+      quality.newDay(now);
+    }
+    if (phaseChanged) {
+      quality.phase(phase.active(), now);
     }
     lastDay = Math.max(lastDay, day);
     lastPhase = phase;

@@ -5,7 +5,9 @@ import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ReferenceData;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
+import io.quotecast.common.cluster.ClusterView;
 import io.quotecast.common.cluster.QuoteRoute;
+import io.quotecast.common.cluster.ScatterGather;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link FeedConnection}), for the symbol buckets this node owns ({@link BucketOwnership}); publishes quote/trade/kline
  * publications on the event bus ({@link io.quotecast.common.ChannelKey#address()}), writes snapshots behind to
  * {@link Addresses#SNAPSHOT_MAP}, answers each owned bucket's {@link QuoteRoute} address (formats in
- * {@link QuoteRequests}) and {@link Addresses#SOURCE_STATES}. Thin: the logic is in {@link QuoteEngine} and
- * {@link OwnershipPlan}.
+ * {@link QuoteRequests}), {@link Addresses#SOURCE_STATES} and {@link Addresses#QUOTE_QUALITY} ({@link QualityQuery}).
+ * Thin: the logic is in {@link QuoteEngine}, {@link QualityBook} and {@link OwnershipPlan}.
  */
 public class QuoteVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuoteVerticle.class);
@@ -30,12 +32,16 @@ public class QuoteVerticle extends VerticleBase {
   /** The source name in {@code status} when an upstream feed drives the market. */
   public static final String FEED_SOURCE = "feed";
   private static final long CLOCK_MS = 100;
+  /** Injected per-symbol faults (simulator only): skipped source sequence numbers, a symbol without updates. */
+  static final String GAP = "gap";
+  static final String STALE = "stale";
 
   private QuoteConfig config;
   private QuoteEngine engine;
   private BucketOwnership ownership;
   private MessageConsumer<Object> sourceStates;
   private MessageConsumer<JsonObject> faults;
+  private MessageConsumer<JsonObject> quality;
   private SourceConnection source;
   /** The simulator's connection; null when a feed is the source. */
   private SimulatorConnection simulator;
@@ -78,14 +84,12 @@ public class QuoteVerticle extends VerticleBase {
       source = fromFeed ? newFeed(settings, e, ownership.sink(), secure) : newSimulator(settings, e, secure);
       sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
           new RequestHandler(m -> new JsonArray().add(source.status())));
-      faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> {
-        if (simulator == null) {
-          LOG.warn("source fault injection ignored: it applies to the simulator, the source is the feed");
-          return;
-        }
-        simulator.inject(m.body().getString("mode", SimulatorConnection.NONE), m.body().getLong("durationMs", 0L));
-      });
-      return Future.all(ownership.start(), sourceStates.completion(), faults.completion());
+      faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> injectFault(m.body()));
+      String ownerId = ClusterView.of(vertx).nodeId();
+      quality = vertx.eventBus().consumer(Addresses.QUOTE_QUALITY, m -> ScatterGather.answer(vertx, m,
+          QualityQuery.from(m.body()).answer(engine, name, ownerId, System.currentTimeMillis())
+              .put("node", ownerId).put("name", name)));
+      return Future.all(ownership.start(), sourceStates.completion(), faults.completion(), quality.completion());
     }).onSuccess(v -> {
       QuoteEngine.Sink sink = ownership.sink();
       if (simulator != null) {
@@ -96,8 +100,13 @@ public class QuoteVerticle extends VerticleBase {
       source.start();
       String faultMode = settings.getString(ConfigKeys.SIMULATOR_FAULT_MODE).trim();
       if (simulator != null && !faultMode.equals(SimulatorConnection.NONE)) {
-        vertx.setTimer(Math.max(1, settings.getLong(ConfigKeys.SIMULATOR_FAULT_AFTER_MS)), id ->
-            simulator.inject(faultMode, settings.getLong(ConfigKeys.SIMULATOR_FAULT_DURATION_MS)));
+        JsonObject fault = new JsonObject().put("mode", faultMode)
+            .put("durationMs", settings.getLong(ConfigKeys.SIMULATOR_FAULT_DURATION_MS))
+            .put("symbol", settings.get(ConfigKeys.SIMULATOR_FAULT_SYMBOL) == null ? ""
+                : settings.getString(ConfigKeys.SIMULATOR_FAULT_SYMBOL))
+            .put("skip", settings.get(ConfigKeys.SIMULATOR_FAULT_SKIP) == null ? 1L
+                : settings.getLong(ConfigKeys.SIMULATOR_FAULT_SKIP));
+        vertx.setTimer(Math.max(1, settings.getLong(ConfigKeys.SIMULATOR_FAULT_AFTER_MS)), id -> injectFault(fault));
       }
       vertx.eventBus().publish(Addresses.SOURCE_STATUS, source.status());
     });
@@ -122,6 +131,42 @@ public class QuoteVerticle extends VerticleBase {
         }, random);
   }
 
+  /**
+   * An injected fault ({@link Addresses#SOURCE_FAULT} or {@code simulator.fault.*}): {@code down}/{@code stall}/{@code
+   * none} for the connection ({@link SimulatorConnection}); {@code gap} ({@code skip} source sequence numbers of
+   * {@code symbol}) or {@code stale} ({@code symbol} without updates for {@code durationMs}) for one symbol. Every
+   * quote node applies it; only the symbol's owner shows it.
+   */
+  private void injectFault(JsonObject fault) {
+    if (simulator == null) {
+      LOG.warn("source fault injection ignored: it applies to the simulator, the source is the feed");
+      return;
+    }
+    String mode = fault.getString("mode", SimulatorConnection.NONE);
+    if (!GAP.equals(mode) && !STALE.equals(mode)) {
+      simulator.inject(mode, fault.getLong("durationMs", 0L));
+      return;
+    }
+    String symbol = fault.getString("symbol", "").trim().toUpperCase(java.util.Locale.ROOT);
+    int i = engine.indexOf(symbol);
+    if (i < 0) {
+      LOG.warn("injected source fault '{}' ignored: {} is not a listed symbol", mode, symbol);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (GAP.equals(mode)) {
+      long skip = Math.max(1, fault.getLong("skip", 1L));
+      engine.skipSourceSeq(i, skip);
+      LOG.warn("injected source fault 'gap': the source skips {} sequence numbers of {}{}", skip, symbol,
+          engine.owns(i) ? "" : " (produced by another node)");
+    } else {
+      long durationMs = Math.max(0, fault.getLong("durationMs", 0L));
+      engine.silence(i, now + durationMs);
+      LOG.warn("injected source fault 'stale': no updates for {} for {} ms{}", symbol, durationMs,
+          engine.owns(i) ? "" : " (produced by another node)");
+    }
+  }
+
   private void publishStatus(JsonObject status) {
     vertx.eventBus().publish(Addresses.SOURCE_STATUS, status);
   }
@@ -133,7 +178,8 @@ public class QuoteVerticle extends VerticleBase {
     return Future.all(source == null ? Future.succeededFuture() : source.stop(),
         ownership == null ? Future.succeededFuture() : ownership.stop(),
         sourceStates == null ? Future.succeededFuture() : sourceStates.unregister(),
-        faults == null ? Future.succeededFuture() : faults.unregister());
+        faults == null ? Future.succeededFuture() : faults.unregister(),
+        quality == null ? Future.succeededFuture() : quality.unregister());
   }
 
   /** The engine, once started (for tests and embedding). */

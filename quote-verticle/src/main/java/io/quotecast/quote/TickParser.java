@@ -30,13 +30,29 @@ final class TickParser {
   private static final int MAX_DEPTH = 6;
   private static final JsonFactory JSON = new JsonFactory();
 
+  /** Told of every rejected message whose symbol is listed (for the per-symbol quality figures). */
+  @FunctionalInterface
+  interface SymbolRejects {
+    /** @param seq the message's {@code seq}, 0 when it had none or it could not be read */
+    void rejected(int index, long seq, FeedCounters.Reason reason);
+  }
+
   private final ToIntFunction<String> indexOf;
   private final FeedCounters counters;
+  private final SymbolRejects symbolRejects;
+  /** The symbol (and seq) of the message being read, -1 until known: which symbol a rejection is about. */
+  private int current = -1;
+  private long currentSeq;
 
   /** @param indexOf a canonical symbol's listing index, or -1 when it is not listed */
   TickParser(ToIntFunction<String> indexOf, FeedCounters counters) {
+    this(indexOf, counters, (index, seq, reason) -> { });
+  }
+
+  TickParser(ToIntFunction<String> indexOf, FeedCounters counters, SymbolRejects symbolRejects) {
     this.indexOf = indexOf;
     this.counters = counters;
+    this.symbolRejects = symbolRejects;
   }
 
   /** Parses one frame received at {@code now}; each valid message goes to {@code out}, in order. */
@@ -66,10 +82,15 @@ final class TickParser {
 
   private void one(Object value, long now, Consumer<FeedTick> out) {
     FeedTick tick;
+    current = -1;
+    currentSeq = 0;
     try {
       tick = tick(value, now);
     } catch (Rejected r) {
       counters.reject(r.reason, r.getMessage());
+      if (current >= 0) {
+        symbolRejects.rejected(current, currentSeq, r.reason);
+      }
       return;
     }
     if (tick != null) {
@@ -87,20 +108,22 @@ final class TickParser {
     return switch (type) {
       case "trade" -> {
         int index = symbol(m);
+        long seq = seq(m);
         long time = time(m, now);
         long price = price(m.get("price"), "price");
         long size = size(m.get("size"), "size");
-        yield new FeedTick.TradeTick(index, time, price, size, side(m.get("side")));
+        yield new FeedTick.TradeTick(index, time, price, size, side(m.get("side")), seq);
       }
       case "book" -> {
         int index = symbol(m);
+        long seq = seq(m);
         long time = time(m, now);
         FeedTick.Levels bids = levels(m.get("bids"), "bids", true);
         FeedTick.Levels asks = levels(m.get("asks"), "asks", false);
         if (bids == null && asks == null) {
           throw malformed("a book needs \"bids\" or \"asks\": " + abbreviate(m));
         }
-        yield new FeedTick.BookTick(index, time, bids, asks);
+        yield new FeedTick.BookTick(index, time, bids, asks, seq);
       }
       case "heartbeat" -> new FeedTick.Heartbeat(time(m, now));
       default -> throw new Rejected(FeedCounters.Reason.UNKNOWN_TYPE, "type \"" + abbreviate(type) + "\"");
@@ -116,7 +139,26 @@ final class TickParser {
     if (index < 0) {
       throw new Rejected(FeedCounters.Reason.UNKNOWN_SYMBOL, abbreviate(symbol));
     }
+    current = index;
     return index;
+  }
+
+  /**
+   * {@code seq}: the feed's sequence number of this symbol's messages, a positive integer; absent or null = 0 (none).
+   * Read right after the symbol, so a message rejected for another field still accounts for its number.
+   */
+  private long seq(Map<?, ?> m) {
+    Object v = m.get("seq");
+    if (v == null) {
+      return 0;
+    }
+    BigDecimal d = v instanceof BigDecimal b ? b : null;
+    if (d == null || d.signum() <= 0 || d.stripTrailingZeros().scale() > 0
+        || d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw malformed("\"seq\" must be a positive integer, got " + abbreviate(v));
+    }
+    currentSeq = d.longValueExact();
+    return currentSeq;
   }
 
   /** {@code ts}: epoch ms; absent or null = the arrival time. Not ahead of us, not before today (Shanghai). */

@@ -188,4 +188,35 @@ class TickParserTest {
     assertNull(counters.summaryDue(NOW + 3 * FeedCounters.LOG_EVERY_MS), "nothing new, nothing said");
     assertEquals(2, counters.rejected(Reason.MALFORMED), "totals are kept");
   }
+
+  @Test
+  void anOptionalSeqIsReadAndABadOneRefused() {
+    FeedTick.TradeTick t = (FeedTick.TradeTick) one("{\"type\":\"trade\",\"symbol\":\"600519.SH\",\"seq\":42,"
+        + "\"price\":\"1688.50\",\"size\":300}");
+    assertEquals(42, t.seq());
+    FeedTick.BookTick b = (FeedTick.BookTick) one("{\"type\":\"book\",\"symbol\":\"600519.SH\",\"seq\":43,"
+        + "\"bids\":[[\"1688.40\",100]]}");
+    assertEquals(43, b.seq());
+    assertEquals(0, ((FeedTick.TradeTick) one("{\"type\":\"trade\",\"symbol\":\"600519.SH\",\"price\":1,"
+        + "\"size\":1}")).seq(), "absent: 0");
+    for (String bad : List.of("0", "-1", "1.5", "\"x\"", "[1]")) {
+      assertEquals(0, parse("{\"type\":\"trade\",\"symbol\":\"600519.SH\",\"seq\":" + bad
+          + ",\"price\":1,\"size\":1}").size(), bad);
+    }
+    assertEquals(5, counters.rejected(Reason.MALFORMED));
+  }
+
+  @Test
+  void rejectionsOfAListedSymbolAreReportedWithItsSeq() {
+    List<String> seen = new ArrayList<>();
+    TickParser p = new TickParser(s -> SYMBOLS.getOrDefault(s, -1), counters,
+        (index, seq, reason) -> seen.add(index + "/" + seq + "/" + reason));
+    p.parse("[{\"type\":\"trade\",\"symbol\":\"000001.SZ\",\"seq\":7,\"price\":\"1.005\",\"size\":1},"
+        + "{\"type\":\"trade\",\"symbol\":\"600519.SH\",\"price\":\"1.00\"},"
+        + "{\"type\":\"trade\",\"symbol\":\"999999.SH\",\"seq\":1,\"price\":\"1.00\",\"size\":1},"
+        + "{\"type\":\"book\",\"symbol\":\"000001.SZ\",\"seq\":8,\"bids\":[[\"1.00\",1],[\"1.01\",1]]},"
+        + "{\"type\":\"trade\",\"price\":\"1.00\",\"size\":1}]", NOW, t -> { });
+    assertEquals(List.of("1/7/OUT_OF_RANGE", "0/0/MALFORMED", "1/8/OUT_OF_RANGE"), seen,
+        "unknown symbols and messages without a symbol are nobody's");
+  }
 }
