@@ -10,8 +10,8 @@ public final class Addresses {
   /** Publish: data-source state changes ({@code status} messages). */
   public static final String SOURCE_STATUS = "quote.source.status";
   /**
-   * Publish: inject a data-source fault on every quote node, {@code {mode: "down"|"stall"|"none", durationMs}} (for
-   * demos and tests; the operations port's {@code POST /admin/source/fault} sends it).
+   * Publish: inject a data-source fault on every quote node, {@code {mode: "down"|"stall"|"gap"|"stale"|"none",
+   * durationMs, symbol, skip}} (for demos and tests; the operations port's {@code POST /admin/source/fault} sends it).
    */
   public static final String SOURCE_FAULT = "quote.source.fault";
   /** Request: current state of every data source. */
