@@ -5,7 +5,9 @@ import io.quotecast.common.ConfigKeys;
 import io.quotecast.common.ReferenceData;
 import io.quotecast.common.PublicationCodec;
 import io.quotecast.common.Settings;
+import io.quotecast.common.cluster.ClusterView;
 import io.quotecast.common.cluster.QuoteRoute;
+import io.quotecast.common.cluster.ScatterGather;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -76,8 +78,17 @@ public class QuoteVerticle extends VerticleBase {
       engine = e;
       ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);
       source = fromFeed ? newFeed(settings, e, ownership.sink(), secure) : newSimulator(settings, e, secure);
-      sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
-          new RequestHandler(m -> new JsonArray().add(source.status())));
+      RequestHandler states = new RequestHandler(m -> new JsonArray().add(source.status()));
+      String member = ClusterView.of(vertx).nodeId();
+      sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES, m -> {
+        if (m.headers().contains(ScatterGather.REPLY_TO)) {
+          // the admin API asks every quote node at once (GET /admin/sources)
+          ScatterGather.answer(vertx, m, new JsonObject().put("member", member).put("node", name)
+              .put("sources", new JsonArray().add(source.status())));
+        } else {
+          states.handle(m);
+        }
+      });
       faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> {
         if (simulator == null) {
           LOG.warn("source fault injection ignored: it applies to the simulator, the source is the feed");
