@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -260,7 +259,6 @@ class MetricsScrapeTest {
    * {@code GatewayCounters.userChanged} (on adopting a user and on release); until then every connection counts as
    * tier {@code none}.
    */
-  @Disabled("enable once Session calls GatewayCounters.userChanged (adopt and release)")
   @Test
   void connectionsAreCountedByTheTierOfTheirUser() {
     String pro = TestTokens.token("carol").tier("pro").scopes("md:quote").build();

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   quotecast-cli subscribe ws://127.0.0.1:8080/ws quote:600519.SH trade:000001.SZ --freq 1s --count 10
  *   quotecast-cli ping ws://127.0.0.1:8080/ws
+ *   quotecast-cli trace http://127.0.0.1:9090 --user alice --seconds 30 --token $ADMIN_TOKEN
  * </pre>
  *
  * Messages are printed exactly as received, one JSON object per line, on standard output (UTF-8); diagnostics go
@@ -68,6 +69,9 @@ public final class QuotecastCli {
 
   /** Runs the command; the future completes with the process exit code. */
   public static Future<Integer> run(Vertx vertx, CliArgs args, PrintStream out, PrintStream err) {
+    if (args.command().equals("trace")) {
+      return TraceCommand.run(vertx, args, out, err); // the operations port over HTTP, not a WebSocket session
+    }
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20).setConnectTimeout(10_000));
     WebSocketConnectOptions options = new WebSocketConnectOptions()

@@ -67,6 +67,43 @@ class CliArgsTest {
   }
 
   @Test
+  void traceWithOneTargetSecondsAndToken() throws Exception {
+    CliArgs a = CliArgs.parse("trace", "http://127.0.0.1:9090/", "--connection", "c-1x2", "--seconds", "30",
+        "--token", "t.o.k");
+    assertEquals("trace", a.command());
+    assertEquals(new CliArgs.TraceTarget("connectionId", "c-1x2", 30), a.trace());
+    assertEquals("/admin/traces", a.opsPath("/admin/traces"));
+    assertEquals(9090, a.port());
+    assertFalse(a.ssl());
+    assertEquals("t.o.k", a.token());
+    CliArgs user = CliArgs.parse("trace", "https://ops.example/base", "--user=alice", "--token", "t");
+    assertEquals(new CliArgs.TraceTarget("user", "alice", CliArgs.DEFAULT_TRACE_SECONDS), user.trace());
+    assertEquals("/base/admin/traces", user.opsPath("/admin/traces"));
+    assertTrue(user.ssl());
+    assertEquals(443, user.port());
+    assertEquals(new CliArgs.TraceTarget("symbol", "600519.SH", 60),
+        CliArgs.parse("trace", "http://h:9090", "--symbol", "600519.SH", "--token", "t").trace());
+  }
+
+  @Test
+  void badTraceCommandLines() {
+    String url = "http://h:9090";
+    for (String[] argv : new String[][] {
+        {"trace", url, "--token", "t"},
+        {"trace", url, "--user", "a", "--symbol", "600519.SH", "--token", "t"},
+        {"trace", url, "--user", "a"},
+        {"trace", url, "--user", "a", "--seconds", "0", "--token", "t"},
+        {"trace", url, "--user", "a", "--seconds", "301", "--token", "t"},
+        {"trace", url, "--user", "a", "--count", "3", "--token", "t"},
+        {"trace", "ws://h:9090", "--user", "a", "--token", "t"},
+        {"trace", url, "extra", "--user", "a", "--token", "t"},
+        {"subscribe", "ws://h/ws", "quote:600519.SH", "--user", "a"},
+        {"ping", "ws://h/ws", "--seconds", "3"}}) {
+      assertThrows(CliArgs.UsageException.class, () -> CliArgs.parse(argv), String.join(" ", argv));
+    }
+  }
+
+  @Test
   void badCommandLines() {
     assertThrows(CliArgs.UsageException.class, CliArgs::parse);
     assertThrows(CliArgs.UsageException.class, () -> CliArgs.parse("--help"));

@@ -67,6 +67,7 @@ final class ChannelFeed {
    * owner no longer holds them does the jump reach clients (who then see it, and can resume).
    */
   void receive(Publication p) {
+    FeedTap.received(this, p); // TRACE HOOK (issue 6, message tracing): one volatile read when no symbol is traced
     if (held != null) {
       if (held.size() < MAX_HELD) {
         held.add(p);

@@ -46,6 +46,8 @@ final class Gateway {
   final TokenVerifier verifier;
   final Map<String, TierLimits> tiers;
   final OriginPolicy origins;
+  /** The message traces active on this instance (admin API). */
+  final GatewayTraces traces;
 
   /** Latest known state per data source ({@code [{source, state, since, reason?}]}). */
   JsonArray sources = new JsonArray();
@@ -74,6 +76,7 @@ final class Gateway {
     this.verifier = TokenVerifier.create(vertx, auth);
     this.tiers = TierLimits.table(settings);
     this.origins = new OriginPolicy(settings.getString(ConfigKeys.GATEWAY_ALLOWED_ORIGINS));
+    this.traces = new GatewayTraces(this);
   }
 
   /** The user of a connection or REST call that brings no token, or null when anonymous access is off. */

@@ -49,6 +49,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Gateway gw;
   private HttpServer server;
+  private AdminEndpoint admin;
   private long heartbeatTimer = -1;
 
   @Override
@@ -112,29 +113,29 @@ public final class GatewayVerticle extends VerticleBase {
         .map(reply -> reply.body())
         .otherwise(failure -> new JsonArray()) // the quote role may run on another node or start later
         .onSuccess(states -> gw.sources = states);
-    return Future.all(sources, server.listen())
+    admin = new AdminEndpoint(gw);
+    return Future.all(sources, server.listen(), admin.start())
         .onSuccess(v -> gw.nodeState.ready("gateway", true, null));
   }
 
   /**
-   * Graceful stop (node shutdown or undeploy): the node drains — refusing new connections, readiness down — and every
-   * session is told to reconnect elsewhere, spread over {@code shutdown.drainMs} so the other nodes do not
-   * take everyone at once, then closed with 1012. The server closes once their close handshakes are done (bounded).
+   * Graceful stop (node shutdown or undeploy): the node drains ({@link NodeDrain}) — refusing new connections,
+   * readiness down, every session told to reconnect elsewhere, spread over {@code shutdown.drainMs} so the other nodes
+   * do not take everyone at once, then closed with 1012. The server closes once their close handshakes are done
+   * (bounded).
    */
   @Override
   public Future<?> stop() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    gw.nodeState.draining(true);
     gw.nodeState.ready("gateway", false, "stopping");
-    List<String> endpoints = gw.fleet.alternatives();
-    for (Session session : new ArrayList<>(gw.sessions)) {
-      session.shutdown(ThreadLocalRandom.current().nextLong(gw.drainMs + 1), endpoints);
-    }
+    NodeDrain.drain(gw);
     gw.feeds.stop();
+    Future<Void> adminStopped = admin == null ? Future.succeededFuture() : admin.stop();
     // The close handshakes are under way: give them time to finish before connections are cut.
-    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS);
+    return Future.all(adminStopped, server == null ? Future.succeededFuture()
+        : server.shutdown(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS));
   }
 
   /**

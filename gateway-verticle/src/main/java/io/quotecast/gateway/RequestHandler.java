@@ -266,6 +266,7 @@ final class RequestHandler {
       } else {
         Subscription sub = new Subscription(session, key, freq, now);
         session.subscriptions.put(key.toString(), sub);
+        gw.traces.attach(sub);
         gw.counters.subscriptions.incrementAndGet();
         if (replayed) {
           deliverReplay(sub, item.catchup.toSend(snap.seq()), now);

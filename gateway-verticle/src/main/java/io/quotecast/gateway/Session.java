@@ -59,8 +59,19 @@ final class Session {
   long received;
   long sent;
   long bytesSent;
+  /** Channel messages this connection never got (as {@code GatewayCounters.dropped} counts them). */
+  long dropped;
   long lastActivity = connectedAt;
   long lastPing = connectedAt;
+  /** When the outstanding WebSocket ping went out (nanoTime), 0 when none is outstanding. */
+  private long pingSentAt;
+  /** The last ping's round trip in ns, -1 before the first pong. */
+  private long rttNanos = -1;
+  /**
+   * The message traces watching this connection, null when none (the usual case): an untraced connection pays this
+   * one field check per message in and out.
+   */
+  TraceSet trace;
   int batchMs;
   private final ArrayList<OutboundMessage> batch = new ArrayList<>();
   private int batchBytes;
@@ -104,7 +115,7 @@ final class Session {
    */
   void open(Principal initial, ProtocolException tokenError) {
     transport.textHandler(this::onText);
-    transport.activityHandler(v -> lastActivity = System.currentTimeMillis());
+    transport.activityHandler(v -> pong());
     transport.closeHandler(v -> onClosed());
     transport.drainHandler(v -> onDrain());
     if (tokenError != null) {
@@ -204,6 +215,9 @@ final class Session {
 
   private void adopt(Principal user) {
     boolean changed = principal == null || !principal.equals(user);
+    if (!released) {
+      gw.counters.userChanged(principal, user); // connections by tier (quotecast_connections{tier})
+    }
     principal = user;
     tier = gw.tier(user);
     if (authTimer >= 0) {
@@ -211,6 +225,7 @@ final class Session {
       authTimer = -1;
     }
     scheduleExpiry();
+    gw.traces.attach(this);
     if (changed) {
       log.info("user {} tier {} scopes {}{}", user.userId(), user.tier(), user.scopes(),
           user.anonymous() ? " (anonymous)" : "");
@@ -323,11 +338,15 @@ final class Session {
       log.info("closing connection: send queue full ({} bytes) and {} cannot be conflated", gw.writeQueueBytes,
           sub.key);
       gw.counters.dropped.increment();
+      dropped++;
       close(MessageTypes.CLOSE_SLOW_CONSUMER, "slow consumer");
       return;
     }
     send(message);
     sub.delivered(seq, epoch, now);
+    if (sub.trace != null) {
+      sub.trace.wrote(sub, message, seq, now);
+    }
   }
 
   /** The send queue drained: write the held latest values, oldest waiter first, until it is full again. */
@@ -352,8 +371,12 @@ final class Session {
 
     @Override
     public void write(Subscription sub, OutboundMessage message, long seq, String epoch) {
+      long now = System.currentTimeMillis();
       send(message);
-      sub.delivered(seq, epoch, System.currentTimeMillis());
+      sub.delivered(seq, epoch, now);
+      if (sub.trace != null) {
+        sub.trace.wrote(sub, message, seq, now);
+      }
     }
   };
 
@@ -364,6 +387,9 @@ final class Session {
     if (transport.isClosed()) {
       closed = true;
       return;
+    }
+    if (trace != null) {
+      trace.out(this, message, System.currentTimeMillis());
     }
     if (transport.writeQueueFull()) {
       // Only replies and notices get here while the queue is full (deliver holds or closes). They cannot be
@@ -454,6 +480,9 @@ final class Session {
     received++;
     gw.counters.messagesIn.increment();
     gw.counters.bytesIn.add(text.length());
+    if (trace != null) {
+      trace.in(this, text, now);
+    }
     ClientRequest request;
     try {
       request = ClientRequest.parse(text, gw.maxMessageBytes);
@@ -498,8 +527,32 @@ final class Session {
     }
     if (now - lastPing >= gw.heartbeatMs) {
       lastPing = now;
+      pingSentAt = System.nanoTime();
       transport.ping();
     }
+  }
+
+  /** A pong (or other sign of life that is not a message): the client is alive, and the ping's round trip known. */
+  private void pong() {
+    lastActivity = System.currentTimeMillis();
+    if (pingSentAt != 0) {
+      rttNanos = System.nanoTime() - pingSentAt;
+      pingSentAt = 0;
+    }
+  }
+
+  /** The last WebSocket ping's round trip in ms, or null before the first pong (and always over SockJS). */
+  Double rttMs() {
+    return rttNanos < 0 ? null : Math.round(rttNanos / 1_000.0) / 1_000.0;
+  }
+
+  /** Subscriptions holding back a state message while the send queue is full. */
+  int heldCount() {
+    return held.size();
+  }
+
+  int pendingRequests() {
+    return pendingRequests;
   }
 
   void close(short code, String reason) {
@@ -542,6 +595,7 @@ final class Session {
     }
     batch.clear();
     gw.counters.dropped.add(held.size());
+    dropped += held.size();
     held.clear();
     if (!subscriptions.isEmpty()) {
       JsonArray channels = new JsonArray();
@@ -557,6 +611,7 @@ final class Session {
     gw.vertx.eventBus().publish(Addresses.SUBSCRIPTION_DISCONNECT, new JsonObject().put("connectionId", id));
     gw.sessions.remove(this);
     gw.counters.connections.decrementAndGet();
+    gw.counters.userChanged(principal, null);
     log.debug("connection released");
   }
 

@@ -31,6 +31,8 @@ final class Subscription {
   OutboundMessage pending;
   long pendingSeq;
   String pendingEpoch;
+  /** The symbol traces watching this subscription, null when none: the one check an untraced message pays here. */
+  TraceSet trace;
 
   Subscription(Session session, ChannelKey key, Freq freq, long subscribedAt) {
     this.session = session;

@@ -6,14 +6,18 @@ import io.vertx.core.http.ServerWebSocket;
 import io.quotecast.common.MessageTypes;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.vertx.core.http.impl.WebSocketImplBase;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.lang.reflect.Field;
 
 final class WebSocketTransport implements Transport {
   private static final Buffer PING = Buffer.buffer("qc");
   private final ServerWebSocket ws;
+  /** The core WebSocket under any wrapper, for {@link #queuedBytes}; null when it cannot be reached. */
+  private final WebSocketInternal core;
 
   WebSocketTransport(ServerWebSocket ws, int writeQueueBytes) {
     this.ws = ws;
+    this.core = unwrap(ws);
     ws.setWriteQueueMaxSize(writeQueueBytes);
     // Netty refuses a frame over gateway.maxFrameBytes as a protocol violation, and Vert.x then drops the TCP
     // connection without a close frame; answer with the close code PROTOCOL.md §8 promises first.
@@ -52,12 +56,45 @@ final class WebSocketTransport implements Transport {
    */
   @Override
   public long queuedBytes() {
-    if (ws instanceof WebSocketImplBase<?> impl && impl.channelHandlerContext() != null) {
-      ChannelOutboundBuffer buffer = impl.channelHandlerContext().channel().unsafe().outboundBuffer();
+    if (core != null && core.channelHandlerContext() != null) {
+      ChannelOutboundBuffer buffer = core.channelHandlerContext().channel().unsafe().outboundBuffer();
       return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
     return -1;
   }
+
+  /**
+   * Sockets upgraded through a vertx-web router come wrapped ({@code ServerWebSocketWrapper}), which keeps the core
+   * socket in a private {@code delegate} field without an accessor; it is read once per connection. Null when the
+   * layout differs (after an upgrade): the queue size is then unknown, nothing else changes.
+   */
+  private static WebSocketInternal unwrap(ServerWebSocket ws) {
+    for (int depth = 0; depth < 3 && ws != null; depth++) {
+      if (ws instanceof WebSocketInternal internal) {
+        return internal;
+      }
+      Field delegate = DELEGATE.get(ws.getClass());
+      try {
+        ws = delegate != null && delegate.get(ws) instanceof ServerWebSocket inner ? inner : null;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static final ClassValue<Field> DELEGATE = new ClassValue<>() {
+    @Override
+    protected Field computeValue(Class<?> type) {
+      try {
+        Field f = type.getDeclaredField("delegate");
+        f.setAccessible(true);
+        return f;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
+  };
 
   @Override
   public boolean isClosed() {

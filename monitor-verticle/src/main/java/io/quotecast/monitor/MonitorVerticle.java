@@ -23,7 +23,8 @@ import java.lang.management.MemoryMXBean;
  * The operations port (9090), never exposed publicly: liveness (trivial) and readiness (data sources, cluster
  * membership, draining, component readiness) for probes, and {@code /stats} with this node's id, the cluster members,
  * gateway counters, the cluster-wide subscription statistics, data-source states and JVM figures. Under {@code /admin} (a token
- * with the {@code admin} scope): the effective configuration with secrets masked, and per-user load.
+ * with the {@code admin} scope): the effective configuration with secrets masked, per-user load, and the admin API
+ * ({@link AdminApi}: connections, subscriptions, sources; {@link NodeCommands}: drain; {@link TraceApi}: tracing).
  */
 public final class MonitorVerticle extends VerticleBase {
   private HttpServer server;
@@ -50,8 +51,13 @@ public final class MonitorVerticle extends VerticleBase {
     router.post("/admin/source/fault").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(1024))
         .handler(this::injectFault);
     new QualityRoutes(vertx).register(router);
+    new AdminApi(vertx).mount(router);
+    new TraceApi(vertx).mount(router);
+    NodeCommands commands = new NodeCommands(vertx, nodeName);
+    commands.mount(router);
     server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(settings.getInt(ConfigKeys.MONITOR_PORT), settings.getString(ConfigKeys.MONITOR_HOST));
+    return commands.start().compose(v -> server.listen(settings.getInt(ConfigKeys.MONITOR_PORT),
+        settings.getString(ConfigKeys.MONITOR_HOST)));
   }
 
   @Override

@@ -82,13 +82,21 @@ public class QuoteVerticle extends VerticleBase {
       engine = e;
       ownership = new BucketOwnership(vertx, e, name, buckets, reconcileMs, flushMs, settleMs, secure);
       source = fromFeed ? newFeed(settings, e, ownership.sink(), secure) : newSimulator(settings, e, secure);
-      sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES,
-          new RequestHandler(m -> new JsonArray().add(source.status())));
+      RequestHandler states = new RequestHandler(m -> new JsonArray().add(source.status()));
+      String member = ClusterView.of(vertx).nodeId();
+      sourceStates = vertx.eventBus().consumer(Addresses.SOURCE_STATES, m -> {
+        if (m.headers().contains(ScatterGather.REPLY_TO)) {
+          // the admin API asks every quote node at once (GET /admin/sources)
+          ScatterGather.answer(vertx, m, new JsonObject().put("member", member).put("node", name)
+              .put("sources", new JsonArray().add(source.status())));
+        } else {
+          states.handle(m);
+        }
+      });
       faults = vertx.eventBus().consumer(Addresses.SOURCE_FAULT, m -> injectFault(m.body()));
-      String ownerId = ClusterView.of(vertx).nodeId();
       quality = vertx.eventBus().consumer(Addresses.QUOTE_QUALITY, m -> ScatterGather.answer(vertx, m,
-          QualityQuery.from(m.body()).answer(engine, name, ownerId, System.currentTimeMillis())
-              .put("node", ownerId).put("name", name)));
+          QualityQuery.from(m.body()).answer(engine, name, member, System.currentTimeMillis())
+              .put("node", member).put("name", name)));
       return Future.all(ownership.start(), sourceStates.completion(), faults.completion(), quality.completion());
     }).onSuccess(v -> {
       QuoteEngine.Sink sink = ownership.sink();

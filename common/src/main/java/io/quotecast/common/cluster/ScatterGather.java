@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Asks every consumer of an address, on every node, and gathers their answers. The event bus's request/reply reaches
@@ -31,6 +32,16 @@ public final class ScatterGather {
    */
   public static Future<List<JsonObject>> ask(Vertx vertx, String address, JsonObject question, int expected,
       long timeoutMs) {
+    return ask(vertx, address, question, answers -> expected > 0 && answers.size() >= expected, timeoutMs);
+  }
+
+  /**
+   * Publishes {@code question} to {@code address} and completes with the answers (possibly none) as soon as {@code
+   * enough} holds for the answers so far (tested after each one), or after {@code timeoutMs}. For callers that know
+   * when they are done only from what the answers say (e.g. how many instances each node runs).
+   */
+  public static Future<List<JsonObject>> ask(Vertx vertx, String address, JsonObject question,
+      Predicate<List<JsonObject>> enough, long timeoutMs) {
     String replyTo = address + ".answers." + UUID.randomUUID();
     List<JsonObject> answers = new ArrayList<>();
     Promise<List<JsonObject>> done = Promise.promise();
@@ -45,7 +56,7 @@ public final class ScatterGather {
     consumer.handler(message -> {
       if (!done.future().isComplete()) {
         answers.add(message.body());
-        if (expected > 0 && answers.size() >= expected) {
+        if (enough.test(answers)) {
           finish.run();
         }
       }

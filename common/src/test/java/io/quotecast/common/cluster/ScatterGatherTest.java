@@ -43,6 +43,22 @@ class ScatterGatherTest {
   }
 
   @Test
+  void stopsAsSoonAsTheAnswersSayEnough(Vertx vertx, VertxTestContext ctx) {
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      vertx.eventBus().<JsonObject>consumer("q", m -> ScatterGather.answer(vertx, m, new JsonObject().put("n", n)));
+    }
+    long start = System.nanoTime();
+    ScatterGather.ask(vertx, "q", new JsonObject(), answers -> answers.stream().anyMatch(a -> a.getInteger("n") == 1),
+            10_000)
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertTrue(answers.stream().anyMatch(a -> a.getInteger("n") == 1), answers::toString);
+          assertTrue(System.nanoTime() - start < 5_000_000_000L, "did not wait for the timeout");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void noConsumerAnswersNothing(Vertx vertx, VertxTestContext ctx) {
     ScatterGather.ask(vertx, "nobody", new JsonObject(), 0, 100)
         .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
