@@ -35,7 +35,10 @@ final class QuotecastServer implements AutoCloseable {
     this.config = config;
     this.port = port;
     this.monitorPort = monitorPort;
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    // No keep-alive: a pooled connection the server closed after an earlier answer (a refusal, a SockJS session end)
+    // must not be reused by the next test ("Connection was closed" flakes).
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(false));
   }
 
   /** Starts a node with the test defaults, then {@code overrides} applied to the loaded config tree. */
