@@ -75,6 +75,32 @@ public final class ConfigKeys {
   /** Upper bounds (ms, comma-separated) of the source-to-client latency histogram's buckets. */
   public static final String METRICS_LATENCY_BUCKETS_MS = "metrics.latencyBucketsMs";
 
+  /** Alert rules evaluated on every node's figures (README "Alerts"); false = no node raises alerts. */
+  public static final String ALERTS_ENABLED = "alerts.enabled";
+  /** Firing and resolved alerts are POSTed here as JSON (empty = no webhook). */
+  public static final String ALERTS_WEBHOOK_URL = "alerts.webhookUrl";
+  /** A webhook POST without an answer this long fails (and is retried once). */
+  public static final String ALERTS_WEBHOOK_TIMEOUT_MS = "alerts.webhookTimeoutMs";
+  /** Resolved alerts each monitor keeps for {@code GET /admin/alerts}. */
+  public static final String ALERTS_KEEP_RESOLVED = "alerts.keepResolved";
+  /**
+   * One rule's block: {@code alerts.<rule>} with {@code enabled}, {@code severity}, {@code threshold}, {@code forMs},
+   * {@code clearMs} (and rule-specific keys), for the rules {@code latencyP99}, {@code sourceDown},
+   * {@code staleSymbols}, {@code connectionDrop}, {@code cpu}, {@code heap}, {@code eventLoopLag}.
+   */
+  public static final String ALERTS_RULE_PREFIX = "alerts.";
+  public static final String ALERTS_RULE_ENABLED = "enabled";
+  public static final String ALERTS_RULE_SEVERITY = "severity";
+  public static final String ALERTS_RULE_THRESHOLD = "threshold";
+  public static final String ALERTS_RULE_FOR_MS = "forMs";
+  public static final String ALERTS_RULE_CLEAR_MS = "clearMs";
+  /** {@code alerts.sourceDown.includeDegraded}: a connected but silent source counts as down too. */
+  public static final String ALERTS_SOURCE_DOWN_INCLUDE_DEGRADED = "alerts.sourceDown.includeDegraded";
+  /** {@code alerts.connectionDrop.windowMs}: the drop is measured from the highest count within this window. */
+  public static final String ALERTS_CONNECTION_DROP_WINDOW_MS = "alerts.connectionDrop.windowMs";
+  /** {@code alerts.connectionDrop.minDrop}: fewer connections lost than this never fire, whatever the percentage. */
+  public static final String ALERTS_CONNECTION_DROP_MIN_DROP = "alerts.connectionDrop.minDrop";
+
   public static final String LIMITS_CONNECTIONS_PER_NODE = "limits.connectionsPerNode";
   public static final String LIMITS_REQUESTS_PER_SECOND = "limits.requestsPerSecond";
   public static final String LIMITS_CHANNELS_PER_REQUEST = "limits.channelsPerRequest";

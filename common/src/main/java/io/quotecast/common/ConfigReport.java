@@ -15,8 +15,8 @@ public final class ConfigReport {
 
   /**
    * A deep copy of {@code config} with secrets masked. A value is a secret when its key (the last segment, if the key
-   * itself is dotted), or the key of an enclosing object or array, contains {@code secret}, {@code password} or
-   * {@code token}, case-insensitively. Only non-empty strings are masked (an empty secret means "not configured" and
+   * itself is dotted), or the key of an enclosing object or array, contains {@code secret}, {@code password},
+   * {@code token} or {@code webhook}, case-insensitively. Only non-empty strings are masked (an empty secret means "not configured" and
    * stays visible), never booleans or "true"/"false" strings (flags such as {@code auth.adminToken} and
    * {@code auth.devTokens}); numbers are masked under secret and password keys only, so that
    * {@code auth.devTokenMaxTtlSeconds} stays visible. The input is not modified.
@@ -35,7 +35,8 @@ public final class ConfigReport {
       if (name.contains("secret") || name.contains("password")) {
         return SECRET;
       }
-      return name.contains("token") ? TOKEN : PLAIN;
+      // A webhook URL usually carries its credential in the path (Slack, Teams): a token in effect.
+      return name.contains("token") || name.contains("webhook") ? TOKEN : PLAIN;
     }
 
     Kind and(Kind other) {

@@ -99,4 +99,12 @@ class ConfigReportTest {
     masked.getJsonObject("node").put("id", "changed");
     assertEquals("node-1", c.getJsonObject("node").getString("id"));
   }
+
+  @Test
+  void webhookUrlsAreMaskedTheirPathIsACredential() {
+    JsonObject masked = ConfigReport.masked(new JsonObject().put("alerts", new JsonObject()
+        .put("webhookUrl", "https://hooks.example.com/services/T000/B000/XXXX").put("webhookTimeoutMs", 5000)));
+    assertEquals(ConfigReport.MASK, masked.getJsonObject("alerts").getString("webhookUrl"));
+    assertEquals(5000, masked.getJsonObject("alerts").getInteger("webhookTimeoutMs"));
+  }
 }

@@ -32,6 +32,7 @@ public final class MonitorVerticle extends VerticleBase {
   private GatewayCounters counters;
   private String nodeName;
   private MetricsRoutes metrics;
+  private AlertEngine alerts;
 
   @Override
   public Future<?> start() {
@@ -45,6 +46,7 @@ public final class MonitorVerticle extends VerticleBase {
     AdminAuth admin = new AdminAuth(TokenVerifier.create(vertx, AuthSettings.from(settings)));
     router.route("/admin/*").handler(admin::handle);
     metrics = MetricsRoutes.mount(vertx, router); // GET /metrics, GET /admin/stats, figures every second
+    alerts = AlertEngine.mount(vertx, router, settings); // rules on this node's figures, GET /admin/alerts
     JsonObject effective = ConfigReport.masked(config());
     router.get("/admin/config").handler(ctx -> json(ctx, 200, effective));
     router.get("/admin/users").handler(this::users);
@@ -63,6 +65,7 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     metrics.close();
+    alerts.close();
     return server.close();
   }
 
