@@ -40,6 +40,9 @@ class DataQualityTest {
       // every symbol updates ~10 times a second: none goes 2 s without an update unless made to
       config.getJsonObject("simulator").put("updatesPerSecond", 4000).put("skew", 0);
       config.put("quality", new JsonObject().put("staleMs", STALE_MS).put("staleFactor", 10));
+      // one stale symbol is enough to alert here, quickly (the default is 50 for 30 s)
+      config.getJsonObject("alerts").put("staleSymbols", new JsonObject().put("enabled", true)
+          .put("severity", "warning").put("threshold", 0).put("forMs", 1000).put("clearMs", 1000));
     });
   }
 
@@ -151,6 +154,36 @@ class DataQualityTest {
 
     // the stale fault ends: the symbol updates again and only the day's gap remains
     flaggedUntil(Set.of(GAP), 15_000);
+  }
+
+  @Test
+  void aStaleSymbolRaisesTheStaleSymbolsAlertUntilItUpdatesAgain() {
+    String symbol = "600036.SH";
+    assertEquals(202, inject("{\"mode\":\"stale\",\"symbol\":\"" + symbol + "\",\"durationMs\":5000}")
+        .statusCode());
+    AtomicReference<JsonObject> alert = new AtomicReference<>();
+    assertTrue(QuotecastServer.poll(() -> {
+      alert.set(staleAlert("firing"));
+      return alert.get() != null;
+    }, 15_000), () -> "alerts: " + get("/admin/alerts", admin()).bodyAsString());
+    assertEquals("node-1", alert.get().getString("node"));
+    JsonObject details = alert.get().getJsonObject("details");
+    assertTrue(details.getJsonArray("symbols").contains(symbol), alert.get()::encode);
+    assertTrue(QuotecastServer.poll(() -> staleAlert("resolved") != null, 20_000),
+        () -> "resolved once the symbol updates: " + get("/admin/alerts", admin()).bodyAsString());
+    // leaves the symbol unflagged for the other tests
+    assertTrue(QuotecastServer.poll(() -> !get("/admin/quality/" + symbol, admin()).bodyAsJsonObject()
+        .getBoolean("stale", true), 10_000));
+  }
+
+  private static JsonObject staleAlert(String state) {
+    JsonObject body = get("/admin/alerts?state=" + state, admin()).bodyAsJsonObject();
+    for (Object o : body.getJsonArray("alerts", new JsonArray())) {
+      if (o instanceof JsonObject a && "staleSymbols".equals(a.getString("rule"))) {
+        return a;
+      }
+    }
+    return null;
   }
 
   @Test

@@ -36,6 +36,11 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   static RawWebSocket connect(Vertx vertx, int port, String uri) {
+    return connect(vertx, port, uri, null);
+  }
+
+  /** Connects with extra handshake {@code headers} (e.g. {@code Authorization}); may be null. */
+  static RawWebSocket connect(Vertx vertx, int port, String uri, io.vertx.core.MultiMap headers) {
     NetClient client = vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setReceiveBufferSize(8 * 1024));
     Context context = vertx.getOrCreateContext();
     Promise<NetSocket> connected = Promise.promise();
@@ -49,8 +54,13 @@ final class RawWebSocket implements AutoCloseable {
         ws.lock.notifyAll();
       }
     });
+    StringBuilder extra = new StringBuilder();
+    if (headers != null) {
+      headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+    }
     socket.write("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + extra + "\r\n");
     ws.waitUntil(() -> ws.upgraded, WsClient.WAIT_MS, "the upgrade");
     return ws;
   }
