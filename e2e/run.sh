@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Browser tests of the demo page against the real server.
+# Browser tests of the demo page and the operations dashboard against the real server.
 #
 #   bash e2e/run.sh            (from the repo root, after: ./mvnw -q -pl app -am package -DskipTests)
 #
 # Builds nothing. Starts app/target/quotecast.jar on free ports, waits for GET /api/v1/status, runs the Playwright
 # tests (Debian's Chromium, never a browser download) with Node's test runner, always stops the server, and exits
-# with the tests' status. tests/client.test.js starts (and kills, and restarts) a server of its own from the same
-# jar on other free ports; tests/client-unit.test.js needs no server. Env: QUOTECAST_JAR (jar path), CHROMIUM_PATH
-# (default /usr/bin/chromium), QUOTECAST_E2E_PORT / QUOTECAST_E2E_MONITOR_PORT (default: 18080 / 19090 when free,
-# else any free port).
+# with the tests' status. The tests get QUOTECAST_URL (the public port), QUOTECAST_OPS_URL (the operations port) and
+# QUOTECAST_ADMIN_TOKEN (the admin token the dev profile logged). tests/client.test.js and tests/dashboard.test.js
+# start servers of their own from the same jar on other free ports; tests/client-unit.test.js needs no server.
+# Env: QUOTECAST_JAR (jar path), CHROMIUM_PATH (default /usr/bin/chromium), QUOTECAST_E2E_PORT /
+# QUOTECAST_E2E_MONITOR_PORT (default: 18080 / 19090 when free, else any free port).
 set -uo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,13 +85,24 @@ if [ "$ready" != 1 ]; then
   exit 1
 fi
 echo "e2e: server ready at $BASE"
+OPS="http://127.0.0.1:$MPORT"
+# The dev profile logs a one-time admin token once it has started (tests/dashboard.test.js opens this server's
+# dashboard with it); the line may come a moment after the status route answers.
+ADMIN_TOKEN=""
+for _ in $(seq 1 50); do
+  ADMIN_TOKEN="$(grep -oE 'Admin token \([^)]*\): [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+' "$LOG" | head -n 1 | sed 's/.*: //')"
+  [ -n "$ADMIN_TOKEN" ] && break
+  sleep 0.2
+done
+[ -n "$ADMIN_TOKEN" ] || echo "e2e: no admin token in $LOG (dev profile off?); the dashboard test skips this server" >&2
 
 cd "$E2E_DIR" || exit 2
 if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "e2e: npm ci failed" >&2; exit 2; }
 fi
 
-QUOTECAST_URL="$BASE" QUOTECAST_JAR="$JAR" CHROMIUM_PATH="$CHROMIUM" node --test --test-concurrency=1 tests/*.test.js
+QUOTECAST_URL="$BASE" QUOTECAST_OPS_URL="$OPS" QUOTECAST_ADMIN_TOKEN="$ADMIN_TOKEN" QUOTECAST_JAR="$JAR" \
+  CHROMIUM_PATH="$CHROMIUM" node --test --test-concurrency=1 tests/*.test.js
 status=$?
 echo "e2e: node --test exited with $status (screenshots in $ARTIFACTS)"
 exit $status

@@ -5,98 +5,23 @@
 //   QUOTECAST_JAR=../app/target/quotecast.jar node --test tests/client.test.js      (from e2e/)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { spawn, execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { Server, E2E, freePort, stopAll } from './helpers/server.mjs';
 
-const E2E = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const JAR = path.resolve(E2E, process.env.QUOTECAST_JAR || path.join('..', 'app', 'target', 'quotecast.jar'));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.join(E2E, 'artifacts');
 const TRADE = 'trade:600519.SH';
 const QUOTE = 'quote:600519.SH';
 
-// ---- the server this file owns ---------------------------------------------------------------------------------
-
-/** A free TCP port on loopback, picked by the kernel (so never the one run.sh's server holds). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const servers = new Set(); // every process started here, killed in after() whatever happened
-// ... and also if this test process itself is stopped or ends early
-const killAll = () => { for (const p of servers) try { p.kill('SIGKILL'); } catch { /* gone */ } };
-process.once('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => { killAll(); process.exit(130); });
-
-class Server {
-  constructor(port, monitorPort) {
-    this.port = port;
-    this.monitorPort = monitorPort;
-    this.base = `http://127.0.0.1:${port}`;
-    this.starts = 0;
-  }
-
-  start() {
-    this.starts++;
-    const log = fs.openSync(path.join(ARTIFACTS, `client-server-${this.starts}.log`), 'w');
-    this.proc = spawn('java', [`-Dquotecast.gateway.port=${this.port}`, `-Dquotecast.monitor.port=${this.monitorPort}`,
-      '-jar', JAR], { stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    const proc = this.proc;
-    servers.add(proc);
-    proc.exited = new Promise((resolve) => {
-      proc.once('exit', (code, signal) => {
-        servers.delete(proc);
-        resolve({ code, signal });
-      });
-      proc.once('error', (e) => { // e.g. no java on the PATH
-        servers.delete(proc);
-        resolve({ error: e.message });
-      });
-    });
-    return this;
-  }
-
-  /** Waits until GET /api/v1/status answers (60 s at most); fails at once if the process died. */
-  async ready() {
-    const deadline = Date.now() + 60000;
-    let dead = false;
-    this.proc.exited.then(() => { dead = true; });
-    while (Date.now() < deadline) {
-      if (dead) throw new Error(`the server exited during start-up; see ${ARTIFACTS}/client-server-${this.starts}.log`);
-      try {
-        const r = await fetch(`${this.base}/api/v1/status`);
-        if (r.ok) return;
-      } catch { /* not yet */ }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${this.base} did not answer within 60 s`);
-  }
-
-  async kill9() {
-    this.proc.kill('SIGKILL');
-    await this.proc.exited;
-  }
-}
+// ---- the server this file owns (tests/helpers/server.mjs: kernel-chosen free ports, log artifacts/client-server-N.log,
+// killed whatever happens) ---------------------------------------------------------------------------------------
 
 let server;
 let browser;
 
 before(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  assert.ok(fs.existsSync(JAR), `${JAR} not found; build it: ./mvnw -q -pl app -am package -DskipTests`);
-  server = new Server(await freePort(), await freePort()).start();
+  server = new Server('client-server', { port: await freePort(), monitorPort: await freePort() }).start();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -107,10 +32,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  for (const proc of [...servers]) {
-    proc.kill('SIGKILL');
-    await proc.exited;
-  }
+  await stopAll();
 });
 
 // ---- the test page ---------------------------------------------------------------------------------------------
