@@ -37,6 +37,14 @@ class AdminDrainTest {
     }
   }
 
+  /** What the node's published figures (GET /admin/stats, the dashboard's source) say about draining. */
+  private static boolean drainingInStats(boolean expected) {
+    io.vertx.core.json.JsonArray nodes = QuotecastServer.await(server.http.get(server.monitorPort, "127.0.0.1",
+        "/admin/stats").putHeader("Authorization", "Bearer " + Ops.admin()).send(), QuotecastServer.TIMEOUT_S)
+        .bodyAsJsonObject().getJsonArray("nodes");
+    return nodes.size() == 1 && nodes.getJsonObject(0).getBoolean("draining", !expected) == expected;
+  }
+
   private static int ready() {
     return server.getMonitor("/health/ready").statusCode();
   }
@@ -73,6 +81,7 @@ class AdminDrainTest {
       assertEquals(true, readiness.bodyAsJsonObject().getBoolean("draining"));
       assertEquals(503, WsClient.handshakeStatus(server.vertx, server.port, "/ws", null),
           "new connections are refused while draining");
+      assertTrue(QuotecastServer.poll(() -> drainingInStats(true), 5000), "the node's figures say draining");
     }
 
     HttpResponse<Buffer> undrained = ops.post("/admin/undrain?node=node-1", Ops.admin(), null);
@@ -80,6 +89,7 @@ class AdminDrainTest {
     assertEquals(false, undrained.bodyAsJsonObject().getBoolean("draining"));
     assertEquals(true, undrained.bodyAsJsonObject().getBoolean("wasDraining"));
     assertEquals(200, ready());
+    assertTrue(QuotecastServer.poll(() -> drainingInStats(false), 5000), "and no longer after the undrain");
     try (WsClient c = WsClient.open(server.vertx, server.port, "/ws")) {
       c.ok("ping");
       assertTrue(QuotecastServer.poll(() -> ops.get("/admin/connections").getLong("total") == 1, 5000),

@@ -79,6 +79,7 @@ final class FiguresPublisher {
         .put("node", ClusterView.of(vertx).nodeId())
         .put("name", metrics.nodeName())
         .put("at", now)
+        .put("draining", io.quotecast.common.cluster.NodeState.of(vertx).draining())
         .put("connections", c.connections.get())
         .put("connectionsByTier", new JsonObject(new java.util.LinkedHashMap<>(c.connectionsByTier())))
         .put("subscriptions", c.subscriptions.get())
