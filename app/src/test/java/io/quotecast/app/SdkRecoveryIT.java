@@ -411,16 +411,36 @@ class SdkRecoveryIT {
     waitUntil(() -> endpoints(g).equals(List.of(g.wsUrl() + " ready", q.wsUrl() + " ready")), 15_000,
         "G listed first, both ready");
 
-    Events events = new Events();
-    Recorder trades = new Recorder(events);
-    Recorder quotes = new Recorder(events);
-    // Backoff fixed at 0.9 of its window: the first reconnect comes ~900 ms after the kill, so trades are missed
-    // and the resume must replay them.
-    QuotecastClient client = client(new ClientOptions().setDiscoveryUrl(g.httpUrl()).setClientName("sdk-it-kill")
-        .setBackoff(1000, 4000).setRandom(() -> 0.9), events);
-    client.subscribe(TRADE, "realtime", trades);
-    client.subscribe(QUOTE, "realtime", quotes);
-    client.start().await(10, TimeUnit.SECONDS);
+    Events startedEvents = null;
+    Recorder startedTrades = null;
+    Recorder startedQuotes = null;
+    QuotecastClient started = null;
+    // The fleet's order is live (loads are republished every second): on a loaded machine it can flip between the
+    // check above and the SDK's own discovery request. This scenario is about what happens after G dies, so a start
+    // that landed on Q is retried; ClusterIT tests the ordering itself.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      startedEvents = new Events();
+      startedTrades = new Recorder(startedEvents);
+      startedQuotes = new Recorder(startedEvents);
+      // Backoff fixed at 0.9 of its window: the first reconnect comes ~900 ms after the kill, so trades are missed
+      // and the resume must replay them.
+      started = client(new ClientOptions().setDiscoveryUrl(g.httpUrl()).setClientName("sdk-it-kill")
+          .setBackoff(1000, 4000).setRandom(() -> 0.9), startedEvents);
+      started.subscribe(TRADE, "realtime", startedTrades);
+      started.subscribe(QUOTE, "realtime", startedQuotes);
+      started.start().await(10, TimeUnit.SECONDS);
+      if (g.wsUrl().equals(startedEvents.url(1))) {
+        break;
+      }
+      System.out.println("[SdkRecoveryIT] b: discovery chose " + startedEvents.url(1) + " (endpoints now "
+          + endpoints(g) + "); starting again");
+      started.close().await(10, TimeUnit.SECONDS);
+      QuotecastServer.sleep(1000);
+    }
+    Events events = startedEvents;
+    Recorder trades = startedTrades;
+    Recorder quotes = startedQuotes;
+    QuotecastClient client = started;
     assertEquals(g.wsUrl(), events.url(1), "discovery sent the SDK to G");
     waitUntil(() -> trades.size() >= 100 && quotes.size() >= 20, 20_000, "trades and quotes on G");
 

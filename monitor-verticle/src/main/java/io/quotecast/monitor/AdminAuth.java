@@ -22,26 +22,34 @@ final class AdminAuth {
   }
 
   void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    String token = Bearer.token(header);
-    if (token == null) {
-      refuse(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED,
-          "admin routes need a token with the admin scope: Authorization: Bearer <jwt>"), 401, null);
-      return;
+    if (admin(ctx, Bearer.token(ctx.request().getHeader("Authorization")),
+        "admin routes need a token with the admin scope: Authorization: Bearer <jwt>") != null) {
+      ctx.next();
+    }
+  }
+
+  /**
+   * The admin behind {@code token}, or null after answering 401 (no or an invalid token; {@code missing} says how to
+   * send one) or 403 (no {@code admin} scope). Shared by the admin routes and the dashboard's event-bus bridge.
+   */
+  Principal admin(RoutingContext ctx, String token, String missing) {
+    if (token == null || token.isBlank()) {
+      refuse(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED, missing), 401, null);
+      return null;
     }
     Principal user;
     try {
       user = verifier.verifyNow(token);
     } catch (ProtocolException e) {
       refuse(ctx, e, 401, e.getMessage());
-      return;
+      return null;
     }
     if (!user.hasScope(Scopes.ADMIN)) {
-      refuse(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "admin routes require scope " + Scopes.ADMIN,
+      refuse(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "this route requires scope " + Scopes.ADMIN,
           new JsonObject().put("required", Scopes.ADMIN)), 403, null);
-      return;
+      return null;
     }
-    ctx.next();
+    return user;
   }
 
   private static void refuse(RoutingContext ctx, ProtocolException e, int status, String reason) {

@@ -1,15 +1,9 @@
 package io.quotecast.monitor;
 
 import io.quotecast.common.Addresses;
-import io.quotecast.common.ErrorCode;
-import io.quotecast.common.Problem;
-import io.quotecast.common.ProtocolException;
-import io.quotecast.common.Settings;
-import io.quotecast.common.auth.AuthSettings;
 import io.quotecast.common.auth.Bearer;
 import io.quotecast.common.auth.Principal;
 import io.quotecast.common.auth.Scopes;
-import io.quotecast.common.auth.TokenVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -56,14 +50,14 @@ final class DashboardRoutes {
   private static final long MAX_TIMER_MS = 24L * 3600 * 1000;
 
   private final Vertx vertx;
-  private final TokenVerifier verifier;
+  private final AdminAuth auth;
   private final Pattern traceAddress = Pattern.compile(TRACE_ADDRESS_REGEX);
   /** Expiry timers of open bridge sockets. Only touched on the monitor verticle's event loop. */
   private final Map<SockJSSocket, Long> expiryTimers = new HashMap<>();
 
-  private DashboardRoutes(Vertx vertx, TokenVerifier verifier) {
+  private DashboardRoutes(Vertx vertx, AdminAuth auth) {
     this.vertx = vertx;
-    this.verifier = verifier;
+    this.auth = auth;
   }
 
   /** The bridge's permissions: the three outbound addresses, no inbound address. */
@@ -78,8 +72,8 @@ final class DashboardRoutes {
   }
 
   /** Adds the page, the SockJS client and the bridge to the operations router (before any catch-all route). */
-  static DashboardRoutes mount(Vertx vertx, Router router, Settings settings) {
-    DashboardRoutes routes = new DashboardRoutes(vertx, TokenVerifier.create(vertx, AuthSettings.from(settings)));
+  static DashboardRoutes mount(Vertx vertx, Router router, AdminAuth auth) {
+    DashboardRoutes routes = new DashboardRoutes(vertx, auth);
     routes.register(router);
     return routes;
   }
@@ -130,34 +124,12 @@ final class DashboardRoutes {
     if (token == null || token.isBlank()) {
       token = Bearer.token(ctx.request().getHeader("Authorization"));
     }
-    if (token == null || token.isBlank()) {
-      refuse(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED,
-          "the dashboard bridge needs a token with the admin scope: ?token=<jwt> or Authorization: Bearer <jwt>"),
-          401, null);
-      return;
+    Principal user = auth.admin(ctx, token,
+        "the dashboard bridge needs a token with the admin scope: ?token=<jwt> or Authorization: Bearer <jwt>");
+    if (user != null) {
+      ctx.put(PRINCIPAL, user);
+      ctx.next();
     }
-    Principal user;
-    try {
-      user = verifier.verifyNow(token);
-    } catch (ProtocolException e) {
-      refuse(ctx, e, 401, e.getMessage());
-      return;
-    }
-    if (!user.hasScope(Scopes.ADMIN)) {
-      refuse(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "the dashboard bridge requires scope " + Scopes.ADMIN,
-          new JsonObject().put("required", Scopes.ADMIN)), 403, null);
-      return;
-    }
-    ctx.put(PRINCIPAL, user);
-    ctx.next();
-  }
-
-  private static void refuse(RoutingContext ctx, ProtocolException e, int status, String reason) {
-    if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", Problem.bearerChallenge(reason));
-    }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", Problem.CONTENT_TYPE)
-        .end(Problem.of(e, status, ctx.request().path()).encode());
   }
 
   /**

@@ -57,7 +57,7 @@ public final class MonitorVerticle extends VerticleBase {
     new TraceApi(vertx).mount(router);
     NodeCommands commands = new NodeCommands(vertx, nodeName);
     commands.mount(router);
-    DashboardRoutes.mount(vertx, router, settings); // /dashboard/ and its event-bus bridge (admin token)
+    DashboardRoutes.mount(vertx, router, admin); // /dashboard/ and its event-bus bridge (admin token)
     server = vertx.createHttpServer().requestHandler(router);
     return commands.start().compose(v -> server.listen(settings.getInt(ConfigKeys.MONITOR_PORT),
         settings.getString(ConfigKeys.MONITOR_HOST)));
