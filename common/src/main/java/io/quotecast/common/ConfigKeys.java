@@ -19,6 +19,14 @@ public final class ConfigKeys {
   public static final String GATEWAY_MAX_MESSAGE_BYTES = "gateway.maxMessageBytes";
   public static final String GATEWAY_MAX_FRAME_BYTES = "gateway.maxFrameBytes";
   public static final String GATEWAY_WRITE_QUEUE_BYTES = "gateway.writeQueueBytes";
+  /** permessage-deflate (RFC 7692) on WebSocket connections whose client offers it. */
+  public static final String GATEWAY_COMPRESSION_ENABLED = "gateway.compression.enabled";
+  /** Deflate level 1 (fastest) to 9 (smallest). */
+  public static final String GATEWAY_COMPRESSION_LEVEL = "gateway.compression.level";
+  /** Accept a client's server_no_context_takeover: no deflate window kept per connection between messages. */
+  public static final String GATEWAY_COMPRESSION_SERVER_NO_CONTEXT = "gateway.compression.serverNoContextTakeover";
+  /** Ask clients for client_no_context_takeover. */
+  public static final String GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT = "gateway.compression.clientNoContextTakeover";
   public static final String GATEWAY_MALFORMED_LIMIT = "gateway.malformedLimit";
   public static final String GATEWAY_MALFORMED_WINDOW_MS = "gateway.malformedWindowMs";
   public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";

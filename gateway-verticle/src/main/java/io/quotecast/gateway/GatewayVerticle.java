@@ -107,7 +107,12 @@ public final class GatewayVerticle extends VerticleBase {
         .setHost(settings.getString(ConfigKeys.GATEWAY_HOST))
         .setPort(settings.getInt(ConfigKeys.GATEWAY_PORT))
         .setMaxWebSocketFrameSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
-        .setMaxWebSocketMessageSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES));
+        .setMaxWebSocketMessageSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
+        .setPerMessageWebSocketCompressionSupported(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED))
+        .setPerFrameWebSocketCompressionSupported(false) // the obsolete deflate-frame draft: never
+        .setWebSocketCompressionLevel(settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL))
+        .setWebSocketAllowServerNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT))
+        .setWebSocketPreferredClientNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT));
     server = vertx.createHttpServer(options).requestHandler(router);
     Future<JsonArray> sources = vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject())
         .map(reply -> reply.body())
