@@ -111,6 +111,10 @@ public final class ConfigKeys {
 
   public static final String LIMITS_CONNECTIONS_PER_NODE = "limits.connectionsPerNode";
   public static final String LIMITS_REQUESTS_PER_SECOND = "limits.requestsPerSecond";
+  /** Requests a connection may send at once before {@link #LIMITS_REQUESTS_PER_SECOND} applies (token bucket). */
+  public static final String LIMITS_REQUEST_BURST = "limits.requestBurst";
+  /** RATE_LIMITED refusals within 10 s after which the connection is closed with 4029. */
+  public static final String LIMITS_RATE_LIMITED_CLOSE_AFTER = "limits.rateLimitedCloseAfter";
   public static final String LIMITS_CHANNELS_PER_REQUEST = "limits.channelsPerRequest";
 
   /** The tier table: {@code tiers.<tier>.<field>}, see {@link io.quotecast.common.auth.TierLimits}. */

@@ -32,6 +32,8 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.GATEWAY_MALFORMED_LIMIT, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_CONNECTIONS_PER_NODE, new IntRange(1, MAX_INT)),
+      Map.entry(ConfigKeys.LIMITS_REQUEST_BURST, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.LIMITS_RATE_LIMITED_CLOSE_AFTER, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_REQUESTS_PER_SECOND, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_CHANNELS_PER_REQUEST, new IntRange(1, 100_000)),
       Map.entry(ConfigKeys.SIMULATOR_TICK_MS, new IntRange(1, 60_000)),

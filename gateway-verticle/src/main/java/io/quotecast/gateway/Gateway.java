@@ -42,6 +42,8 @@ final class Gateway {
   final int malformedLimit;
   final int malformedWindowMs;
   final int requestsPerSecond;
+  final int requestBurst;
+  final int rateLimitedCloseAfter;
   final AuthSettings auth;
   final TokenVerifier verifier;
   final Map<String, TierLimits> tiers;
@@ -72,6 +74,8 @@ final class Gateway {
     this.malformedLimit = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_LIMIT);
     this.malformedWindowMs = settings.getInt(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS);
     this.requestsPerSecond = settings.getInt(ConfigKeys.LIMITS_REQUESTS_PER_SECOND);
+    this.requestBurst = settings.getInt(ConfigKeys.LIMITS_REQUEST_BURST);
+    this.rateLimitedCloseAfter = settings.getInt(ConfigKeys.LIMITS_RATE_LIMITED_CLOSE_AFTER);
     this.auth = AuthSettings.from(settings);
     this.verifier = TokenVerifier.create(vertx, auth);
     this.tiers = TierLimits.table(settings);
@@ -92,6 +96,7 @@ final class Gateway {
   JsonObject limits(TierLimits tier) {
     return tier.toJson()
         .put("requestsPerSecond", requestsPerSecond)
+        .put("requestBurst", requestBurst)
         .put("maxMessageBytes", maxMessageBytes);
   }
 }

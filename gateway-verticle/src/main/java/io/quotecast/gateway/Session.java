@@ -85,6 +85,7 @@ final class Session {
   /** Bytes of replies and notices written while the queue was full; bounded so requests cannot grow the queue. */
   private long overflowBytes;
   private Future<Void> requestChain = Future.succeededFuture();
+  private final RequestRate rate;
 
   Session(Gateway gw, Transport transport, String clientName, int batchMs) {
     this.id = "c-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
@@ -94,6 +95,8 @@ final class Session {
     this.batchMs = batchMs;
     this.requests = new RequestHandler(gw, this);
     this.log = new ConnectionLog(LOGGER, this);
+    this.rate = new RequestRate(gw.requestsPerSecond, gw.requestBurst, gw.rateLimitedCloseAfter,
+        System.currentTimeMillis());
   }
 
   String userId() {
@@ -489,6 +492,20 @@ final class Session {
     } catch (ClientRequest.Malformed e) {
       replyError(e.requestId, e.error);
       malformed(now);
+      return;
+    }
+    if (!rate.tryAcquire(now)) {
+      if (rate.abusing()) {
+        log.info("closing connection: {} requests refused within {} ms (limits.requestsPerSecond {})",
+            gw.rateLimitedCloseAfter, RequestRate.ABUSE_WINDOW_MS, gw.requestsPerSecond);
+        replyError(request.id(), new ProtocolException(ErrorCode.RATE_LIMITED, "request rate exceeded repeatedly",
+            new JsonObject().put("retryAfterMs", rate.retryAfterMs(now))));
+        close(MessageTypes.CLOSE_RATE_LIMITED, "request rate exceeded");
+        return;
+      }
+      replyError(request.id(), new ProtocolException(ErrorCode.RATE_LIMITED,
+          "more than " + gw.requestsPerSecond + " requests per second (burst " + gw.requestBurst + ")",
+          new JsonObject().put("retryAfterMs", rate.retryAfterMs(now))));
       return;
     }
     if (pendingRequests >= MAX_PENDING_REQUESTS) {
