@@ -103,7 +103,7 @@ class ConfigReportTest {
   @Test
   void webhookUrlsAreMaskedTheirPathIsACredential() {
     JsonObject masked = ConfigReport.masked(new JsonObject().put("alerts", new JsonObject()
-        .put("webhookUrl", "https://hooks.example.com/services/T000/B000/XXXX").put("webhookTimeoutMs", 5000)));
+        .put("webhookUrl", "https://hooks.example.com/services/T0123/B0456/s3cr3t-path-part").put("webhookTimeoutMs", 5000)));
     assertEquals(ConfigReport.MASK, masked.getJsonObject("alerts").getString("webhookUrl"));
     assertEquals(5000, masked.getJsonObject("alerts").getInteger("webhookTimeoutMs"));
   }
