@@ -16,6 +16,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -34,6 +35,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard on the operations port: the page and the SockJS client are served; the event-bus bridge refuses
@@ -42,7 +44,10 @@ import org.junit.jupiter.api.Test;
  * token expires. The bridge is driven over SockJS's raw WebSocket endpoint ({@code /dashboard/eventbus/websocket}:
  * one JSON frame per bridge message) and over its {@code /info} and session URLs.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DashboardRoutesTest {
+  /** No step of a test waits longer than this: a lost answer fails the test instead of hanging the build. */
+  private static final long AWAIT_SECONDS = 10;
   private Vertx vertx;
   private HttpClient http;
   private WebSocketClient ws;
@@ -54,7 +59,7 @@ class DashboardRoutesTest {
   /** A raw-WebSocket bridge client: what it received, in order. */
   private record Bridge(WebSocket socket, BlockingQueue<JsonObject> received, AtomicInteger closeStatus) {
     void send(JsonObject frame) {
-      socket.writeTextMessage(frame.encode()).await();
+      socket.writeTextMessage(frame.encode()).timeout(AWAIT_SECONDS, TimeUnit.SECONDS).await();
     }
 
     void register(String address) {
@@ -77,7 +82,8 @@ class DashboardRoutesTest {
   @BeforeEach
   void deploy() {
     vertx = Vertx.vertx();
-    http = vertx.createHttpClient();
+    // a fresh connection per request: a refused request never leaves a pooled connection in doubt for the next one
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     ws = vertx.createWebSocketClient();
     JsonObject config = ConfigLoader.load(vertx, null).await();
     config.getJsonObject("monitor").put("host", "127.0.0.1").put("port", 0);
@@ -108,7 +114,8 @@ class DashboardRoutesTest {
         req.putHeader("Authorization", "Bearer " + bearer);
       }
       return req.send();
-    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))).await();
+    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())))
+        .timeout(AWAIT_SECONDS, TimeUnit.SECONDS).await();
   }
 
   private Reply get(String path) {
@@ -121,7 +128,7 @@ class DashboardRoutesTest {
     AtomicInteger closeStatus = new AtomicInteger(-1);
     try {
       WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-          .await();
+          .timeout(AWAIT_SECONDS, TimeUnit.SECONDS).await();
       // the raw endpoint writes the bridge's frames as binary or text messages: take both
       socket.handler(buffer -> received.add(buffer.toJsonObject()));
       socket.closeHandler(v -> closeStatus.set(socket.closeStatusCode() == null ? 0 : socket.closeStatusCode()));
