@@ -70,7 +70,7 @@ echo "starting server: gateway :$GATEWAY_PORT, monitor :$MONITOR_PORT, simulator
 java $SERVER_JAVA_OPTS \
   -Dquotecast.gateway.port="$GATEWAY_PORT" -Dquotecast.monitor.port="$MONITOR_PORT" \
   -Dquotecast.simulator.updatesPerSecond="$SIM_UPDATES" -Dquotecast.simulator.seed="$SIM_SEED" \
-  -Dquotecast.tiers.free.minFreq=realtime \
+  -Dquotecast.tiers.free.minFreq=realtime -Dquotecast.limits.connectionsPerIpPerSecond=0 \
   -jar "$SERVER_JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 

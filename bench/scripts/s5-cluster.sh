@@ -47,7 +47,8 @@ for i in 0 1 2; do
     -Dquotecast.gateway.port="$GW" -Dquotecast.monitor.port="$OPS" -Dquotecast.gateway.instances=1 \
     -Dquotecast.simulator.updatesPerSecond="$SIM_UPDATES" -Dquotecast.simulator.seed=42 \
     -Dquotecast.tiers.free.minFreq=realtime -Dquotecast.tiers.free.connectionsPerUser=100000 \
-    -Dquotecast.cluster.rebalanceThreshold=0 -Dquotecast.limits.connectionsPerNode=20000 ${EXTRA_SERVER_OPTS:-} \
+    -Dquotecast.cluster.rebalanceThreshold=0 -Dquotecast.limits.connectionsPerNode=20000 \
+    -Dquotecast.limits.connectionsPerIpPerSecond=0 ${EXTRA_SERVER_OPTS:-} \
     -jar "$SERVER_JAR" --cluster --roles "${ROLES[$i]}" > "bench/target/s5-node-${NAMES[$i]}.log" 2>&1 &
   PIDS+=($!)
 done

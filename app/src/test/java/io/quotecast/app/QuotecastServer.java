@@ -51,6 +51,8 @@ final class QuotecastServer implements AutoCloseable {
       config.getJsonObject("gateway").put("host", "127.0.0.1").put("port", port).put("instances", 2);
       config.getJsonObject("monitor").put("host", "127.0.0.1").put("port", monitorPort);
       config.getJsonObject("simulator").put("updatesPerSecond", 3000);
+      // every client of the suite comes from 127.0.0.1: the per-address budget is AdmissionTest's, not every test's
+      config.getJsonObject("limits").put("connectionsPerIpPerSecond", 0);
       overrides.accept(config);
       await(Quotecast.deploy(vertx, config, EnumSet.allOf(Role.class)), 60);
       return new QuotecastServer(vertx, config, port, monitorPort);

@@ -148,6 +148,32 @@ final class RawWebSocket implements AutoCloseable {
     QuotecastServer.await(socket.write(frame), QuotecastServer.TIMEOUT_S);
   }
 
+  /**
+   * Sends {@code text} as one message in {@code pieces} masked frames (a text frame without FIN, continuations, the
+   * last with FIN): each frame may be under the frame limit while the message is over the message limit.
+   */
+  void sendFragmented(String text, int pieces) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    int size = (payload.length + pieces - 1) / pieces;
+    Buffer frames = Buffer.buffer();
+    for (int start = 0, i = 0; start < payload.length; start += size, i++) {
+      int end = Math.min(payload.length, start + size);
+      boolean last = end == payload.length;
+      frames.appendByte((byte) ((last ? 0x80 : 0) | (i == 0 ? 0x1 : 0x0)));
+      int length = end - start;
+      if (length < 126) {
+        frames.appendByte((byte) (0x80 | length));
+      } else if (length < 65536) {
+        frames.appendByte((byte) (0x80 | 126)).appendUnsignedShort(length);
+      } else {
+        frames.appendByte((byte) (0x80 | 127)).appendLong(length);
+      }
+      frames.appendBytes(new byte[4]); // a zero mask: the payload goes as it is
+      frames.appendBytes(payload, start, length);
+    }
+    QuotecastServer.await(socket.write(frames), QuotecastServer.TIMEOUT_S);
+  }
+
   /** Sends only the header of a masked text frame announcing {@code length} payload bytes (for size limits). */
   void sendFrameHeader(long length) {
     Buffer frame = Buffer.buffer().appendByte((byte) 0x81).appendByte((byte) (0x80 | 127)).appendLong(length)

@@ -90,4 +90,14 @@ class StartupConfigTest {
     String message = failure(c -> c.getJsonObject("auth").put("publicKeyFile", "/nonexistent/key.pem"));
     assertTrue(message.contains("auth.publicKeyFile") && message.contains("/nonexistent/key.pem"), message);
   }
+
+  @Test
+  void admissionKeys() throws Exception {
+    String proxies = failure(c -> c.getJsonObject("gateway").put("trustedProxies", "10.0.0.5, lb.example.com"));
+    assertTrue(proxies.contains("gateway.trustedProxies") && proxies.contains("lb.example.com"), proxies);
+    String rate = failure(c -> c.getJsonObject("limits").put("connectionsPerIpPerSecond", -1));
+    assertTrue(rate.contains("limits.connectionsPerIpPerSecond"), rate);
+    String deadline = failure(c -> c.getJsonObject("gateway").put("handshakeTimeoutMs", -5));
+    assertTrue(deadline.contains("gateway.handshakeTimeoutMs"), deadline);
+  }
 }

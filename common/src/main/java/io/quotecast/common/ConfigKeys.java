@@ -30,6 +30,10 @@ public final class ConfigKeys {
   public static final String GATEWAY_MALFORMED_LIMIT = "gateway.malformedLimit";
   public static final String GATEWAY_MALFORMED_WINDOW_MS = "gateway.malformedWindowMs";
   public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";
+  /** A TCP connection without a complete HTTP request (the upgrade) this long after accept is closed; 0 = never. */
+  public static final String GATEWAY_HANDSHAKE_TIMEOUT_MS = "gateway.handshakeTimeoutMs";
+  /** Proxies (load balancers) whose X-Forwarded-For names the client, for per-address limits. */
+  public static final String GATEWAY_TRUSTED_PROXIES = "gateway.trustedProxies";
   /** The WebSocket URL clients reach this node's gateway at (endpoints list, 1013/503 answers); empty = derived. */
   public static final String GATEWAY_PUBLIC_URL = "gateway.publicUrl";
   /** On shutdown, clients are told to reconnect at a random moment within this window (no reconnect storm). */
@@ -116,6 +120,10 @@ public final class ConfigKeys {
   /** RATE_LIMITED refusals within 10 s after which the connection is closed with 4029. */
   public static final String LIMITS_RATE_LIMITED_CLOSE_AFTER = "limits.rateLimitedCloseAfter";
   public static final String LIMITS_CHANNELS_PER_REQUEST = "limits.channelsPerRequest";
+  /** New connections per second one client address may open (token bucket); 0 = no limit. */
+  public static final String LIMITS_CONNECTIONS_PER_IP_PER_SECOND = "limits.connectionsPerIpPerSecond";
+  /** New connections one address may open at once before {@link #LIMITS_CONNECTIONS_PER_IP_PER_SECOND} applies. */
+  public static final String LIMITS_CONNECTION_BURST_PER_IP = "limits.connectionBurstPerIp";
 
   /** The tier table: {@code tiers.<tier>.<field>}, see {@link io.quotecast.common.auth.TierLimits}. */
   public static final String TIERS = "tiers";

@@ -36,6 +36,9 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.LIMITS_RATE_LIMITED_CLOSE_AFTER, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_REQUESTS_PER_SECOND, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_CHANNELS_PER_REQUEST, new IntRange(1, 100_000)),
+      Map.entry(ConfigKeys.LIMITS_CONNECTIONS_PER_IP_PER_SECOND, new IntRange(0, 1_000_000)),
+      Map.entry(ConfigKeys.LIMITS_CONNECTION_BURST_PER_IP, new IntRange(1, 1_000_000)),
+      Map.entry(ConfigKeys.GATEWAY_HANDSHAKE_TIMEOUT_MS, new IntRange(0, 3_600_000)),
       Map.entry(ConfigKeys.SIMULATOR_TICK_MS, new IntRange(1, 60_000)),
       Map.entry(ConfigKeys.HISTORY_QUOTE, new IntRange(1, 1_000_000)),
       Map.entry(ConfigKeys.HISTORY_TRADE, new IntRange(1, 1_000_000)),
@@ -134,6 +137,13 @@ public final class ConfigRules {
     if (!(threshold >= 0 && threshold <= 100)) {
       throw new IllegalArgumentException("config key " + ConfigKeys.CLUSTER_REBALANCE_THRESHOLD
           + ": expected a number from 0 (off) to 100, got " + threshold);
+    }
+    for (String proxy : s.getString(ConfigKeys.GATEWAY_TRUSTED_PROXIES).split(",")) {
+      // compared with the TCP peer's address as text, so a host name would never match
+      if (!proxy.isBlank() && !proxy.trim().matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        throw new IllegalArgumentException("config key " + ConfigKeys.GATEWAY_TRUSTED_PROXIES
+            + ": expected comma-separated IP addresses such as 10.0.0.5, got '" + proxy.trim() + "'");
+      }
     }
     String url = s.getString(ConfigKeys.GATEWAY_PUBLIC_URL).trim();
     if (!url.isEmpty() && !url.matches("wss?://[^/\\s]+(/\\S*)?")) {

@@ -46,6 +46,10 @@ public final class GatewayCounters implements Shareable {
   public final LongAdder dropped = new LongAdder();
   /** WebSocket/SockJS connections refused before the upgrade (node full or draining: 503). */
   public final LongAdder refused = new LongAdder();
+  /** Connections refused with 429 because their address opened too many (limits.connectionsPerIpPerSecond). */
+  public final LongAdder refusedByAddressRate = new LongAdder();
+  /** TCP connections closed because no complete HTTP request came within gateway.handshakeTimeoutMs. */
+  public final LongAdder handshakeTimeouts = new LongAdder();
   private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
   private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
   /** Subscriptions by channel type (the sum is {@link #subscriptions}); counted as they join and leave a feed. */
@@ -171,6 +175,8 @@ public final class GatewayCounters implements Shareable {
         .put("gapsUnfilled", gapsUnfilled.sum())
         .put("dropped", dropped.sum())
         .put("refused", refused.sum())
+        .put("refusedByAddressRate", refusedByAddressRate.sum())
+        .put("handshakeTimeouts", handshakeTimeouts.sum())
         .put("errors", errorsJson())
         .put("closes", closesJson());
   }

@@ -75,6 +75,8 @@ public final class MetricNames {
    * upgrade, or 1013 after it).
    */
   public static final String RATE_LIMIT_REFUSALS = "quotecast.rate.limit.refusals";
+  /** TCP connections closed without a complete HTTP request within gateway.handshakeTimeoutMs. */
+  public static final String HANDSHAKE_TIMEOUTS = "quotecast.handshake.timeouts";
 
   // ---- latency and the node -----------------------------------------------------------------------------------------
   /**

@@ -50,6 +50,9 @@ final class Gateway {
   final OriginPolicy origins;
   /** The message traces active on this instance (admin API). */
   final GatewayTraces traces;
+  /** New connections per client address, node-wide. */
+  final ConnectionRate connectionRate;
+  final ClientAddress clientAddress;
 
   /** Latest known state per data source ({@code [{source, state, since, reason?}]}). */
   JsonArray sources = new JsonArray();
@@ -81,6 +84,9 @@ final class Gateway {
     this.tiers = TierLimits.table(settings);
     this.origins = new OriginPolicy(settings.getString(ConfigKeys.GATEWAY_ALLOWED_ORIGINS));
     this.traces = new GatewayTraces(this);
+    this.connectionRate = ConnectionRate.of(vertx, settings.getInt(ConfigKeys.LIMITS_CONNECTIONS_PER_IP_PER_SECOND),
+        settings.getInt(ConfigKeys.LIMITS_CONNECTION_BURST_PER_IP));
+    this.clientAddress = new ClientAddress(settings.getString(ConfigKeys.GATEWAY_TRUSTED_PROXIES));
   }
 
   /** The user of a connection or REST call that brings no token, or null when anonymous access is off. */

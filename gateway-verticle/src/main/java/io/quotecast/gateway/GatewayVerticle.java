@@ -46,6 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final int MAX_CLIENT_NAME = 128;
   /** How long a stop waits for the sessions' close handshakes before cutting connections. */
   private static final long SHUTDOWN_WAIT_MS = 2000;
+  /** Set on a request whose address already paid its connection budget in {@link #admit}. */
+  private static final String RATE_CHECKED = "quotecast.connectionRateChecked";
 
   private Gateway gw;
   private HttpServer server;
@@ -106,6 +108,9 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.getString(ConfigKeys.GATEWAY_HOST))
         .setPort(settings.getInt(ConfigKeys.GATEWAY_PORT))
+        // WebSocket, SockJS and REST all speak HTTP/1.1; without h2c sniffing a connection exists from its accept,
+        // so HandshakeDeadline sees sockets that never send a byte
+        .setHttp2ClearTextEnabled(false)
         .setMaxWebSocketFrameSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
         .setMaxWebSocketMessageSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
         .setPerMessageWebSocketCompressionSupported(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED))
@@ -113,7 +118,14 @@ public final class GatewayVerticle extends VerticleBase {
         .setWebSocketCompressionLevel(settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL))
         .setWebSocketAllowServerNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT))
         .setWebSocketPreferredClientNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT));
-    server = vertx.createHttpServer(options).requestHandler(router);
+    HandshakeDeadline handshakes = new HandshakeDeadline(vertx,
+        settings.getLong(ConfigKeys.GATEWAY_HANDSHAKE_TIMEOUT_MS), gw.counters);
+    server = vertx.createHttpServer(options)
+        .connectionHandler(handshakes::accepted)
+        .requestHandler(request -> {
+          handshakes.requested(request.connection());
+          router.handle(request);
+        });
     Future<JsonArray> sources = vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject())
         .map(reply -> reply.body())
         .otherwise(failure -> new JsonArray()) // the quote role may run on another node or start later
@@ -196,6 +208,16 @@ public final class GatewayVerticle extends VerticleBase {
    * Retry-After and the nodes that accept instead.
    */
   private void admit(RoutingContext ctx) {
+    String address = gw.clientAddress.of(ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    long wait = gw.connectionRate.acquire(address, System.currentTimeMillis());
+    if (wait > 0) {
+      LOG.debug("refused {} from {}: over limits.connectionsPerIpPerSecond", ctx.request().path(), address);
+      gw.counters.refusedByAddressRate.increment();
+      RestApi.problem(ctx, connectionRateError(wait), 429);
+      return;
+    }
+    ctx.put(RATE_CHECKED, true);
     Admission admission = gw.fleet.admit(gw.counters.connections.get());
     if (admission.accepted()) {
       ctx.next();
@@ -220,9 +242,31 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void sockJsOpened(SockJSSocket socket) {
+    SockJsTransport transport = new SockJsTransport(socket, gw.writeQueueBytes);
+    // A session opened over a polling transport was not admitted before an upgrade: its address pays here.
+    RoutingContext ctx = socket.routingContext();
+    if (ctx == null || ctx.get(RATE_CHECKED) == null) {
+      String address = gw.clientAddress.of(socket.remoteAddress() == null ? null
+          : socket.remoteAddress().hostAddress(), socket.headers().get("X-Forwarded-For"));
+      long wait = gw.connectionRate.acquire(address, System.currentTimeMillis());
+      if (wait > 0) {
+        ProtocolException error = connectionRateError(wait);
+        gw.counters.refusedByAddressRate.increment();
+        gw.counters.errors(error.code()).increment();
+        gw.counters.closes(MessageTypes.CLOSE_RATE_LIMITED).increment();
+        transport.write(new OutboundMessage(Envelope.error(null, error, System.currentTimeMillis())));
+        transport.close(MessageTypes.CLOSE_RATE_LIMITED, "too many new connections from this address");
+        return;
+      }
+    }
     MultiMap params = MultiMap.caseInsensitiveMultiMap();
     new QueryStringDecoder(socket.uri()).parameters().forEach(params::add);
-    opened(new SockJsTransport(socket, gw.writeQueueBytes), params, socket.headers().get("Authorization"));
+    opened(transport, params, socket.headers().get("Authorization"));
+  }
+
+  private ProtocolException connectionRateError(long waitMs) {
+    return new ProtocolException(ErrorCode.RATE_LIMITED, "too many new connections from this address; retry in "
+        + waitMs + " ms", new JsonObject().put("retryAfterMs", waitMs).put("limit", "connectionsPerIpPerSecond"));
   }
 
   /** Browsers from origins that are not allowed never reach a session: 403 before any upgrade (PROTOCOL.md §9). */

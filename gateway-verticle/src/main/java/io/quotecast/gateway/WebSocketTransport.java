@@ -26,6 +26,11 @@ final class WebSocketTransport implements Transport {
         short code = corrupted.closeStatus() == null ? MessageTypes.CLOSE_MALFORMED
             : (short) corrupted.closeStatus().code();
         ws.close(code, code == MessageTypes.CLOSE_TOO_BIG ? "message too big" : "malformed frame");
+      } else if (failure instanceof IllegalStateException && failure.getMessage() != null
+          && failure.getMessage().contains("max message size")) {
+        // Vert.x's frame aggregator drops a message whose frames add up past gateway.maxFrameBytes and only reports
+        // it here: without this the client's message would vanish with no answer and the connection stay open.
+        ws.close(MessageTypes.CLOSE_TOO_BIG, "message too big");
       }
     });
   }

@@ -117,12 +117,17 @@ final class NodeMeters implements AutoCloseable {
     tagged(MetricNames.AUTH_FAILURES, auth, MetricNames.TAG_KIND, "close",
         g -> g.closes(MessageTypes.CLOSE_POLICY).sum() + g.closes(MessageTypes.CLOSE_UNAUTHORIZED).sum());
     String limits = "Refusals for limits: RATE_LIMITED/LIMIT_EXCEEDED answers (error), closes 4029 (close), "
-        + "connections refused with 503 or 1013 (connection)";
+        + "connections refused with 503 or 1013 (connection), connections refused with 429 for their address's "
+        + "connection rate (address)";
     tagged(MetricNames.RATE_LIMIT_REFUSALS, limits, MetricNames.TAG_KIND, "error",
         g -> g.errors(ErrorCode.RATE_LIMITED).sum() + g.errors(ErrorCode.LIMIT_EXCEEDED).sum());
     tagged(MetricNames.RATE_LIMIT_REFUSALS, limits, MetricNames.TAG_KIND, "close",
         g -> g.closes(MessageTypes.CLOSE_RATE_LIMITED).sum());
     tagged(MetricNames.RATE_LIMIT_REFUSALS, limits, MetricNames.TAG_KIND, "connection", g -> g.refused.sum());
+    tagged(MetricNames.RATE_LIMIT_REFUSALS, limits, MetricNames.TAG_KIND, "address",
+        g -> g.refusedByAddressRate.sum());
+    counter(MetricNames.HANDSHAKE_TIMEOUTS, "TCP connections closed without a complete HTTP request within "
+        + "gateway.handshakeTimeoutMs", null, g -> g.handshakeTimeouts.sum());
     for (ErrorCode code : ErrorCode.values()) {
       tagged(MetricNames.ERRORS, "Error answers to clients (WebSocket error messages and REST problems)",
           MetricNames.TAG_CODE, code.name(), g -> g.errors(code).sum());
