@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tier table ({@code tiers.<tier>.*}): minFreq, subscriptionsPerConnection, subscriptionsPerUser shared by a
- * user's connections, connectionsPerUser (close 4029), and anonymous connections not pooled. A node of its own with a
+ * user's connections, connectionsPerUser (429 before the upgrade, 4029 after it), and anonymous connections not pooled. A node of its own with a
  * small table (below) and anonymous access on.
  */
 class TierLimitsTest {
@@ -195,19 +195,39 @@ class TierLimitsTest {
   }
 
   @Test
-  void connectionsPerUserRefusesTheExtraConnectionWith4029() {
+  void connectionsPerUserRefusesTheExtraConnectionWith429Or4029() {
     String t = token("wes", "free");
     WsClient a = open(t);
     open(t);
-    WsClient third = connect(t);
-    JsonObject error = third.waitFor(m -> "error".equals(m.getString("type")), WsClient.WAIT_MS);
-    JsonObject data = error.getJsonObject("data");
-    assertEquals("LIMIT_EXCEEDED", data.getString("code"), error::encode);
-    assertEquals("connectionsPerUser", data.getString("limit"), error::encode);
-    assertEquals(FREE_CONNECTIONS, data.getInteger("max"), error::encode);
-    assertEquals(FREE_CONNECTIONS, data.getInteger("current"), error::encode);
-    assertEquals(1, data.getInteger("requested"), error::encode);
-    assertEquals(4029, third.awaitClose(WsClient.WAIT_MS), () -> "close code; messages " + third.messages());
+    // with the token on the handshake: refused before the upgrade
+    assertEquals(429, WsClient.handshakeStatus(server.vertx, server.port, "/ws", WsClient.bearer(t)));
+    // the refusal as a client library sees it: an upgrade request answered with a problem instead of 101
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(server.vertx);
+    io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> refused;
+    try {
+      refused = QuotecastServer.await(web.get(server.port, "127.0.0.1", "/ws?token=" + t)
+          .putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+          .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+          .send(), QuotecastServer.TIMEOUT_S);
+    } finally {
+      web.close();
+    }
+    assertEquals(429, refused.statusCode(), refused.bodyAsString());
+    assertEquals(String.valueOf(5), refused.getHeader("Retry-After"));
+    JsonObject problem = refused.bodyAsJsonObject();
+    assertEquals("LIMIT_EXCEEDED", problem.getString("code"), problem::encode);
+    assertEquals("connectionsPerUser", problem.getString("limit"), problem::encode);
+    assertEquals(FREE_CONNECTIONS, problem.getInteger("max"), problem::encode);
+    assertEquals(FREE_CONNECTIONS, problem.getInteger("current"), problem::encode);
+    assertEquals(5000, problem.getInteger("retryAfterMs"), problem::encode);
+
+    // with the token given after the upgrade (the auth op): refused, and the connection keeps its anonymous user
+    WsClient third = open(null);
+    JsonObject data = third.error("auth", args("token", t), "LIMIT_EXCEEDED");
+    assertEquals("connectionsPerUser", data.getString("limit"), data::encode);
+    assertEquals(FREE_CONNECTIONS, data.getInteger("current"), data::encode);
+    assertEquals(1, data.getInteger("requested"), data::encode);
+    assertEquals("result", third.request("ping").getString("type"), "still open, still anonymous");
 
     // another user is not affected; the first two still work
     assertNotNull(open(token("xena", "free")).welcome());
@@ -222,13 +242,64 @@ class TierLimitsTest {
   }
 
   /**
+   * Handshakes of one user that arrive together may all pass the check before the upgrade; the count after it is the
+   * authority: exactly connectionsPerUser of them stay, every other one is refused (429 before, or LIMIT_EXCEEDED and
+   * 4029 after, the upgrade).
+   */
+  @Test
+  void simultaneousHandshakesOfOneUserNeverExceedTheLimit() throws Exception {
+    String t = token("yuri", "free");
+    int attempts = FREE_CONNECTIONS + 3;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+    try {
+      List<java.util.concurrent.Future<WsClient>> tries = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        tries.add(pool.submit(() -> {
+          try {
+            return connect(t);
+          } catch (AssertionError refusedBeforeUpgrade) {
+            return null;
+          }
+        }));
+      }
+      List<WsClient> upgraded = new ArrayList<>();
+      for (java.util.concurrent.Future<WsClient> f : tries) {
+        WsClient c = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (c != null) {
+          upgraded.add(c);
+        }
+      }
+      assertTrue(upgraded.size() >= FREE_CONNECTIONS, "at least the allowed ones were upgraded: " + upgraded.size());
+      assertTrue(QuotecastServer.poll(() -> upgraded.stream().filter(c -> !c.isClosed()).count() == FREE_CONNECTIONS,
+          WsClient.WAIT_MS), "exactly connectionsPerUser stay open");
+      for (WsClient c : upgraded) {
+        if (c.isClosed()) {
+          assertEquals(4029, c.awaitClose(WsClient.WAIT_MS), () -> "close code; messages " + c.messages());
+          assertTrue(c.messages().stream().anyMatch(m -> "error".equals(m.getString("type"))
+              && "LIMIT_EXCEEDED".equals(m.getJsonObject("data").getString("code"))), c.tail(5));
+        } else {
+          assertEquals("result", c.request("ping").getString("type"));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
    * Opens a connection for {@code token}, retrying for a few seconds while it is refused (a closed connection of the
    * same user is released asynchronously); null when it never got in.
    */
   private WsClient openRetrying(String token) {
     long deadline = System.currentTimeMillis() + 5000;
     while (System.currentTimeMillis() < deadline) {
-      WsClient c = connect(token);
+      WsClient c;
+      try {
+        c = connect(token);
+      } catch (AssertionError refusedBeforeUpgrade) {
+        QuotecastServer.sleep(150);
+        continue;
+      }
       JsonObject first = c.waitFor(m -> "welcome".equals(m.getString("type")) || "error".equals(m.getString("type")),
           WsClient.WAIT_MS);
       if ("welcome".equals(first.getString("type"))) {

@@ -44,7 +44,10 @@ public final class GatewayCounters implements Shareable {
    * {@link #conflated}, not dropped: the client got something newer.)
    */
   public final LongAdder dropped = new LongAdder();
-  /** WebSocket/SockJS connections refused before the upgrade (node full or draining: 503). */
+  /**
+   * WebSocket/SockJS connections refused for a connection limit: before the upgrade (node full or draining: 503; user
+   * at connectionsPerUser: 429) or right after it (1013).
+   */
   public final LongAdder refused = new LongAdder();
   /** Connections refused with 429 because their address opened too many (limits.connectionsPerIpPerSecond). */
   public final LongAdder refusedByAddressRate = new LongAdder();

@@ -50,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String RATE_CHECKED = "quotecast.connectionRateChecked";
 
   private Gateway gw;
+  private UserAdmission userAdmission;
   private HttpServer server;
   private AdminEndpoint admin;
   private long heartbeatTimer = -1;
@@ -63,6 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> listen(Settings settings, SymbolDirectory symbols) {
     gw = new Gateway(vertx, settings, symbols);
+    userAdmission = new UserAdmission(vertx);
 
     Router router = Router.router(vertx);
     router.route("/ws").handler(this::checkOrigin);
@@ -219,13 +221,54 @@ public final class GatewayVerticle extends VerticleBase {
     }
     ctx.put(RATE_CHECKED, true);
     Admission admission = gw.fleet.admit(gw.counters.connections.get());
-    if (admission.accepted()) {
+    if (!admission.accepted()) {
+      LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), admission.closeReason());
+      gw.counters.refused.increment();
+      RestApi.problem(ctx, admission.error(), 503);
+      return;
+    }
+    // only an upgrade opens a connection (SockJS's /info does not)
+    Principal user = ctx.request().canUpgradeToWebSocket()
+        ? handshakeUser(ctx.request().getHeader("Authorization"), ctx.request().params()) : null;
+    if (user == null || user.anonymous()) {
       ctx.next();
       return;
     }
-    LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), admission.closeReason());
-    gw.counters.refused.increment();
-    RestApi.problem(ctx, admission.error(), 503);
+    // Held while the subscription role answers: a request that ends meanwhile can no longer be upgraded.
+    ctx.request().pause();
+    userAdmission.refusal(user).onSuccess(refusal -> {
+      if (refusal == null) {
+        ctx.next();
+      } else {
+        LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), refusal.getMessage());
+        gw.counters.refused.increment();
+        ctx.request().resume();
+        RestApi.problem(ctx, refusal, 429);
+      }
+    });
+  }
+
+  /** The token of a handshake: {@code Authorization: Bearer}, else {@code ?token=}; null when there is none. */
+  private static String handshakeToken(String authorization, MultiMap params) {
+    String token = Bearer.token(authorization);
+    if (token == null) {
+      String fromQuery = params.get("token");
+      token = fromQuery == null || fromQuery.isBlank() ? null : fromQuery.trim();
+    }
+    return token;
+  }
+
+  /** The user a handshake's token names, or null (no token, or one the session will refuse after the upgrade). */
+  private Principal handshakeUser(String authorization, MultiMap params) {
+    String token = handshakeToken(authorization, params);
+    if (token == null) {
+      return null;
+    }
+    try {
+      return gw.verifier.verifyNow(token);
+    } catch (ProtocolException e) {
+      return null;
+    }
   }
 
   private void upgrade(RoutingContext ctx) {
@@ -315,11 +358,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
     }
     // The token: Authorization: Bearer on the handshake, else ?token=; without one, anonymous or the auth op later.
-    String token = Bearer.token(authorization);
-    if (token == null) {
-      String fromQuery = params.get("token");
-      token = fromQuery == null || fromQuery.isBlank() ? null : fromQuery.trim();
-    }
+    String token = handshakeToken(authorization, params);
     Principal user = null;
     ProtocolException tokenError = null;
     if (token != null) {

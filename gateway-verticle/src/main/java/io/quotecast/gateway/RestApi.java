@@ -278,7 +278,8 @@ final class RestApi {
       ctx.response().putHeader("WWW-Authenticate", Problem.bearerChallenge(
           ctx.request().getHeader("Authorization") == null ? null : e.getMessage()));
     }
-    if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.UNAVAILABLE) {
+    if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.UNAVAILABLE
+        || e.extra().containsKey("retryAfterMs")) {
       long retryMs = e.extra().getLong("retryAfterMs", 1000L);
       ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
     }

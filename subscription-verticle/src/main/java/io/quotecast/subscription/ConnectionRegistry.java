@@ -159,11 +159,7 @@ public final class ConnectionRegistry {
       return conn;
     }
     UserLoad target = users.get(key);
-    int currentConnections = (target == null ? 0 : target.connections) + remoteConnections(user);
-    if (currentConnections + 1 > limits.connectionsPerUser()) {
-      throw SubscriptionPolicy.limitExceeded("connectionsPerUser", limits.connectionsPerUser(), currentConnections, 1,
-          "at most " + limits.connectionsPerUser() + " connections per user: " + currentConnections + " open");
-    }
+    checkConnections(user, limits, target);
     if (conn != null) {
       int carried = conn.channels.size();
       int currentSubscriptions = (target == null ? 0 : target.subscriptions) + remoteSubscriptions(user);
@@ -183,6 +179,26 @@ public final class ConnectionRegistry {
     load.connections++;
     load.subscriptions += conn.channels.size();
     return conn;
+  }
+
+  /**
+   * Whether {@code user} may open one more connection, without registering anything (the gateway asks before the
+   * WebSocket upgrade, so a user at the limit is refused with 429 instead of an upgrade and a close).
+   *
+   * @throws ProtocolException LIMIT_EXCEEDED {@code connectionsPerUser}, as {@link #connect} would
+   */
+  public void checkNewConnection(Principal user, TierLimits limits) {
+    if (!user.anonymous()) {
+      checkConnections(user, limits, users.get(userKey(null, user)));
+    }
+  }
+
+  private void checkConnections(Principal user, TierLimits limits, UserLoad target) {
+    int currentConnections = (target == null ? 0 : target.connections) + remoteConnections(user);
+    if (currentConnections + 1 > limits.connectionsPerUser()) {
+      throw SubscriptionPolicy.limitExceeded("connectionsPerUser", limits.connectionsPerUser(), currentConnections, 1,
+          "at most " + limits.connectionsPerUser() + " connections per user: " + currentConnections + " open");
+    }
   }
 
   /** The registered connection, or null. */

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       {@code {"limits":TierLimits,"user":Principal}}, or {@code {"error":..}} (LIMIT_EXCEEDED
  *       {@code connectionsPerUser}/{@code subscriptionsPerUser}, BAD_REQUEST). Registers the connection; sent again
  *       for a registered connection it updates the principal, or moves the connection to another user
- *       ({@link ConnectionRegistry}). A tier not in the table gets the {@code free} limits.</li>
+ *       ({@link ConnectionRegistry}). A tier not in the table gets the {@code free} limits. With
+ *       {@code "dryRun":true} it only answers whether the user may open one more connection, registering
+ *       nothing (the gateway's check before the upgrade).</li>
  *   <li>{@link Addresses#SUBSCRIPTION_DISCONNECT} (publish): {@code {"connectionId"}} forgets the connection and releases
  *       every channel still counted for it.</li>
  *   <li>{@link Addresses#SUBSCRIPTION_CHECK}: {@code {"connectionId","channels","existing"?,"freq"?}} ->
@@ -152,6 +154,10 @@ public final class SubscriptionVerticle extends VerticleBase {
     if (!policy.limits().knows(user.tier())) {
       log.warn("connection {}: user {} has unknown tier '{}', applying {}", connectionId, user.userId(), user.tier(),
           limits.tier());
+    }
+    if (body.getBoolean("dryRun", false)) {
+      registry.checkNewConnection(user, limits);
+      return new JsonObject().put("limits", limits.toJson()).put("user", user.toJson());
     }
     registry.connect(connectionId, user, limits);
     sync.changed();
