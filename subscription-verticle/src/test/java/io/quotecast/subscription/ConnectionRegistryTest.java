@@ -43,6 +43,22 @@ class ConnectionRegistryTest {
   }
 
   @Test
+  void checkNewConnectionAnswersLikeConnectButRegistersNothing() {
+    ConnectionRegistry r = new ConnectionRegistry();
+    r.checkNewConnection(user("u1", "free"), FREE);
+    assertEquals(0, r.connectionCount(), "a check registers nothing");
+    r.connect("c-1", user("u1", "free"), FREE);
+    r.checkNewConnection(user("u1", "free"), FREE);
+    r.connect("c-2", user("u1", "free"), FREE);
+    JsonObject e = error(() -> r.checkNewConnection(user("u1", "free"), FREE));
+    assertEquals("connectionsPerUser", e.getString("limit"), e.encode());
+    assertEquals(2, e.getInteger("current"), e.encode());
+    r.checkNewConnection(user("u2", "free"), FREE); // another user
+    r.checkNewConnection(anonymous(), FREE); // anonymous connections are never pooled
+    assertEquals(2, r.connectionCount());
+  }
+
+  @Test
   void connectIsIdempotentAndCountsConnectionsPerUser() {
     ConnectionRegistry r = new ConnectionRegistry();
     ConnectionRegistry.Connection c1 = r.connect("c-1", user("u1", "free"), FREE);
