@@ -35,6 +35,8 @@ final class BenchOptions {
   String token;
   int connectTimeoutMs = 10_000;
   int progressSeconds = 5;
+  /** quotecast (PROTOCOL.md) or stomp (STOMP 1.2 over WebSocket, for the Spring peer: {@link StompConnection}). */
+  String protocol = "quotecast";
 
   static final String USAGE = String.join("\n",
       "usage: LoadClient [options]",
@@ -59,7 +61,8 @@ final class BenchOptions {
       "  --batch MS                add batch=MS to the connect URL",
       "  --token JWT               add token=JWT to the connect URL",
       "  --connect-timeout MS      10000",
-      "  --progress S              progress line period in seconds (5; 0 = off)");
+      "  --progress S              progress line period in seconds (5; 0 = off)",
+      "  --protocol P              quotecast | stomp (STOMP 1.2, SUBSCRIBE /topic/<type>.<symbol>) (quotecast)");
 
   static BenchOptions parse(String[] args) {
     BenchOptions o = new BenchOptions();
@@ -113,6 +116,7 @@ final class BenchOptions {
       case "--token" -> token = v;
       case "--connect-timeout" -> connectTimeoutMs = Integer.parseInt(v);
       case "--progress" -> progressSeconds = Integer.parseInt(v);
+      case "--protocol" -> protocol = v;
       default -> throw new IllegalArgumentException("unknown option " + name);
     }
   }
@@ -132,10 +136,17 @@ final class BenchOptions {
         throw new IllegalArgumentException("unknown type " + t + " (quote, trade, kline:<interval>)");
       }
     }
+    if (!protocol.equals("quotecast") && !protocol.equals("stomp")) {
+      throw new IllegalArgumentException("--protocol must be quotecast or stomp");
+    }
     URI u = URI.create(url);
     if (!"ws".equals(u.getScheme()) && !"wss".equals(u.getScheme())) {
       throw new IllegalArgumentException("--url must be ws:// or wss://");
     }
+  }
+
+  boolean stomp() {
+    return protocol.equals("stomp");
   }
 
   URI uri() {

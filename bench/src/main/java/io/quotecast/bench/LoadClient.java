@@ -46,6 +46,8 @@ public final class LoadClient {
   private final BenchStats stats = new BenchStats();
   private final MicroClock clock = new MicroClock();
   private final List<BenchConnection> conns = new CopyOnWriteArrayList<>();
+  /** --protocol stomp only: the socket side of each connection; its BenchConnection measures the messages. */
+  private final List<StompConnection> stompConns = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private HttpClientAgent http;
   private Histogram handshakes;
@@ -257,8 +259,13 @@ public final class LoadClient {
       }
       BenchConnection conn = new BenchConnection(i, assignment.get(i), o.freq, stats, clock);
       conns.add(conn);
-      contexts.get(i % contexts.size()).runOnContext(v ->
-          conn.connect(clients.get(i % clients.size()), connectOptions).onComplete(ar -> {
+      StompConnection stomp = o.stomp() ? new StompConnection(conn, assignment.get(i), o.host(), stats, clock) : null;
+      if (stomp != null) {
+        stompConns.add(stomp);
+      }
+      contexts.get(i % contexts.size()).runOnContext(v -> (stomp != null
+          ? stomp.connect(clients.get(i % clients.size()), connectOptions)
+          : conn.connect(clients.get(i % clients.size()), connectOptions)).onComplete(ar -> {
             if (finished.incrementAndGet() == o.connections) {
               done.tryComplete();
             }
@@ -300,6 +307,9 @@ public final class LoadClient {
       c.stopping = true;
     }
     for (BenchConnection c : conns) {
+      closing.add(c.close().recover(t -> Future.succeededFuture()));
+    }
+    for (StompConnection c : stompConns) {
       closing.add(c.close().recover(t -> Future.succeededFuture()));
     }
     try {
