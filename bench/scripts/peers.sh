@@ -135,6 +135,7 @@ start_server() {
         -Dquotecast.symbols.listingsFile="$LISTINGS" \
         -Dquotecast.simulator.updatesPerSecond="$rate" -Dquotecast.simulator.skew="$SKEW" \
         -Dquotecast.simulator.seed="$SIM_SEED" -Dquotecast.tiers.free.minFreq=realtime \
+        -Dquotecast.limits.connectionsPerIpPerSecond=0 -Dquotecast.limits.connectionsPerNode=20000 \
         -jar "$SERVER_JAR" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     vertx-broadcast)
