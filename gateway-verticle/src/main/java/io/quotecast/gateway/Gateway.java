@@ -50,6 +50,8 @@ final class Gateway {
   final OriginPolicy origins;
   /** The message traces active on this instance (admin API). */
   final GatewayTraces traces;
+  /** The node's overload level as it applies to this instance's connections (README "Overload"). */
+  final OverloadGuard overload;
 
   /** Latest known state per data source ({@code [{source, state, since, reason?}]}). */
   JsonArray sources = new JsonArray();
@@ -81,6 +83,7 @@ final class Gateway {
     this.tiers = TierLimits.table(settings);
     this.origins = new OriginPolicy(settings.getString(ConfigKeys.GATEWAY_ALLOWED_ORIGINS));
     this.traces = new GatewayTraces(this);
+    this.overload = new OverloadGuard(this);
   }
 
   /** The user of a connection or REST call that brings no token, or null when anonymous access is off. */

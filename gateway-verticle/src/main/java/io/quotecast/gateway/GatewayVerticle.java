@@ -196,6 +196,9 @@ public final class GatewayVerticle extends VerticleBase {
    * Retry-After and the nodes that accept instead.
    */
   private void admit(RoutingContext ctx) {
+    if (gw.overload.refusedBeforeUpgrade(ctx)) {
+      return; // overloaded, and the handshake's tier is refused (503)
+    }
     Admission admission = gw.fleet.admit(gw.counters.connections.get());
     if (admission.accepted()) {
       ctx.next();
