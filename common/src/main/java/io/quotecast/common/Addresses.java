@@ -89,4 +89,26 @@ public final class Addresses {
   public static final String TRACE_EVENTS_PREFIX = "monitor.trace.";
   /** Scatter-gather: every quote node answers with the data-quality figures of the symbols it owns. */
   public static final String QUOTE_QUALITY = "quote.quality";
+
+  // ---- priority under overload (gateway-verticle; README "Overload") ---------------------------------------------
+
+  /**
+   * Node-local publish (delivery local only): the gateway node's overload level, from its node verticle to every
+   * gateway instance of the node, every {@code cluster.loadIntervalMs}: {@code {level, state, degradedFreq,
+   * shedPerSecond, retryAfterMs, restoreSpreadMs}}.
+   */
+  public static final String GATEWAY_OVERLOAD_LEVEL = "gateway.overload.level";
+  /**
+   * Scatter-gather ({@link io.quotecast.common.cluster.ScatterGather}): every gateway node answers once.
+   * {@code {action: "status", node?}} -> the node's overload state; {@code {action: "configure", node?, changes:
+   * {cpuPercent, ...}}} -> the state after applying the changes, or {@code {error: {code, message, field}}}. Every
+   * answer carries {@code member}, {@code node} and {@code matched} ({@code node} names it, or none was named).
+   */
+  public static final String GATEWAY_OVERLOAD = "gateway.overload";
+  /**
+   * Local map: under the key {@code state}, this node's overload state as {@code GET /admin/overload} shows it
+   * (JSON), rewritten by the gateway node every {@code cluster.loadIntervalMs}; absent on nodes without the gateway
+   * role. The monitor puts it in the node's figures.
+   */
+  public static final String OVERLOAD_STATE_MAP = "quotecast.overload";
 }

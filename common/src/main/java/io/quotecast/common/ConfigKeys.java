@@ -203,4 +203,24 @@ public final class ConfigKeys {
   public static final String QUALITY_STALE_MS = "quality.staleMs";
   /** ...or this many times its own typical interval between updates, when that is longer (quiet symbols). */
   public static final String QUALITY_STALE_FACTOR = "quality.staleFactor";
+
+  // ---- priority under overload (issue 7; README "Overload") --------------------------------------------------------
+  /** Overload protection on or off; off = level normal at once, nothing degraded, refused or shed. */
+  public static final String OVERLOAD_ENABLED = "overload.enabled";
+  /** Process CPU (% of the machine, over the last second) at which the node counts as overloaded; 0 = ignored. */
+  public static final String OVERLOAD_CPU_PERCENT = "overload.cpuPercent";
+  /** Worst event-loop lag (ms, over the last one to two seconds) at which the node is overloaded; 0 = ignored. */
+  public static final String OVERLOAD_EVENT_LOOP_LAG_MS = "overload.eventLoopLagMs";
+  /** Bytes waiting in the send queues of all the node's connections at which it is overloaded; 0 = ignored. */
+  public static final String OVERLOAD_SEND_QUEUE_BYTES = "overload.sendQueueBytes";
+  /** The level falls only while the pressure (worst input / its threshold) is below this fraction (hysteresis). */
+  public static final String OVERLOAD_RECOVER_BELOW = "overload.recoverBelow";
+  /** While overloaded, the level climbs one step per this many ms. */
+  public static final String OVERLOAD_STEP_UP_MS = "overload.stepUpMs";
+  /** While below {@link #OVERLOAD_RECOVER_BELOW}, the level falls one step per this many ms. */
+  public static final String OVERLOAD_STEP_DOWN_MS = "overload.stepDownMs";
+  /** From level 1, free-tier subscriptions are delivered at most this often (a freq of PROTOCOL.md §4). */
+  public static final String OVERLOAD_DEGRADED_FREQ = "overload.degradedFreq";
+  /** From level 3, at most this many connections per second are shed per node. */
+  public static final String OVERLOAD_SHED_PER_SECOND = "overload.shedPerSecond";
 }

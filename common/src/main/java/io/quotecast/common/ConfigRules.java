@@ -71,7 +71,12 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.CLUSTER_REBALANCE_MIN_CONNECTIONS, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.CLUSTER_REQUEST_TIMEOUT_MS, new IntRange(100, 600_000)),
       Map.entry(ConfigKeys.SIMULATOR_FAULT_SKIP, new IntRange(1, 1_000_000_000)),
-      Map.entry(ConfigKeys.QUALITY_STALE_MS, new IntRange(100, 86_400_000)));
+      Map.entry(ConfigKeys.QUALITY_STALE_MS, new IntRange(100, 86_400_000)),
+      Map.entry(ConfigKeys.OVERLOAD_EVENT_LOOP_LAG_MS, new IntRange(0, 600_000)),
+      Map.entry(ConfigKeys.OVERLOAD_SEND_QUEUE_BYTES, new IntRange(0, 1L << 40)),
+      Map.entry(ConfigKeys.OVERLOAD_STEP_UP_MS, new IntRange(0, 3_600_000)),
+      Map.entry(ConfigKeys.OVERLOAD_STEP_DOWN_MS, new IntRange(0, 3_600_000)),
+      Map.entry(ConfigKeys.OVERLOAD_SHED_PER_SECOND, new IntRange(1, 100_000)));
 
   private static final Map<String, List<String>> CHOICES = Map.of(
       ConfigKeys.SIMULATOR_MODE, List.of("continuous", "realistic"),
@@ -180,7 +185,22 @@ public final class ConfigRules {
           + ": required when cluster.discovery is kubernetes (the headless service, e.g. "
           + "quotecast-hazelcast.default.svc.cluster.local)");
     }
-    for (String key : List.of(ConfigKeys.AUTH_ANONYMOUS, ConfigKeys.AUTH_ADMIN_TOKEN, ConfigKeys.AUTH_DEV_TOKENS)) {
+    double cpuPercent = s.getDouble(ConfigKeys.OVERLOAD_CPU_PERCENT);
+    if (!(cpuPercent >= 0 && cpuPercent <= 100)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.OVERLOAD_CPU_PERCENT
+          + ": expected a number from 0 (ignored) to 100 (% of the machine), got " + cpuPercent);
+    }
+    double recoverBelow = s.getDouble(ConfigKeys.OVERLOAD_RECOVER_BELOW);
+    if (!(recoverBelow >= 0.05 && recoverBelow <= 1)) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.OVERLOAD_RECOVER_BELOW
+          + ": expected a number from 0.05 to 1 (a fraction of the thresholds), got " + recoverBelow);
+    }
+    if (s.getFreq(ConfigKeys.OVERLOAD_DEGRADED_FREQ).isRealtime()) {
+      throw new IllegalArgumentException("config key " + ConfigKeys.OVERLOAD_DEGRADED_FREQ
+          + ": expected a freq slower than realtime (e.g. 5s), got 'realtime'");
+    }
+    for (String key : List.of(ConfigKeys.AUTH_ANONYMOUS, ConfigKeys.AUTH_ADMIN_TOKEN, ConfigKeys.AUTH_DEV_TOKENS,
+        ConfigKeys.OVERLOAD_ENABLED)) {
       s.getBoolean(key);
     }
     TierLimits.table(s);

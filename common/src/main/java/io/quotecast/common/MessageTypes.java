@@ -41,4 +41,11 @@ public final class MessageTypes {
   public static final short CLOSE_HEARTBEAT = 4009;
   public static final short CLOSE_RATE_LIMITED = 4029;
   public static final short CLOSE_OPERATOR = 4100;
+
+  /**
+   * {@code notice} events beyond PROTOCOL.md §7's list (clients may ignore them): {@code degraded} also ends with
+   * {@code active: false}; {@code overloaded} comes before close 1013 when the node sheds the connection.
+   */
+  public static final String NOTICE_DEGRADED = "degraded";
+  public static final String NOTICE_OVERLOADED = "overloaded";
 }

@@ -93,4 +93,18 @@ public final class MetricNames {
   public static final String EVENT_LOOPS = "quotecast.event.loops";
   /** Direct memory Netty allocated without the JDK's buffer pools (base unit bytes), -1 when Netty does not tell. */
   public static final String NETTY_DIRECT_MEMORY = "quotecast.netty.direct.memory.used";
+
+  // ---- priority under overload (README "Overload") ------------------------------------------------------------------
+  /** The gateway node's overload level, 0 (normal) to 5 (shedding pro connections). */
+  public static final String OVERLOAD_LEVEL = "quotecast.overload.level";
+  /** The worst overload input relative to its threshold (1 = at the threshold); 0 when every input is ignored. */
+  public static final String OVERLOAD_PRESSURE = "quotecast.overload.pressure";
+  /** Connections closed (1013) to shed load, by {@link #TAG_TIER}. */
+  public static final String OVERLOAD_SHED = "quotecast.overload.shed";
+  /** New connections refused for overload (503 before the upgrade, 1013 after authentication), by {@link #TAG_TIER}. */
+  public static final String OVERLOAD_REFUSED = "quotecast.overload.refused";
+  /** Subscriptions delivered slower than their own freq because the node degrades their tier. */
+  public static final String OVERLOAD_DEGRADED_SUBSCRIPTIONS = "quotecast.overload.degraded.subscriptions";
+  /** Bytes waiting in the send queues of all the node's WebSocket connections (base unit bytes). */
+  public static final String SEND_QUEUE = "quotecast.send.queue";
 }

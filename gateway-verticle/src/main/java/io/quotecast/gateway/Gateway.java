@@ -53,6 +53,8 @@ final class Gateway {
   /** New connections per client address, node-wide. */
   final ConnectionRate connectionRate;
   final ClientAddress clientAddress;
+  /** The node's overload level as it applies to this instance's connections (README "Overload"). */
+  final OverloadGuard overload;
 
   /** Latest known state per data source ({@code [{source, state, since, reason?}]}). */
   JsonArray sources = new JsonArray();
@@ -87,6 +89,7 @@ final class Gateway {
     this.connectionRate = ConnectionRate.of(vertx, settings.getInt(ConfigKeys.LIMITS_CONNECTIONS_PER_IP_PER_SECOND),
         settings.getInt(ConfigKeys.LIMITS_CONNECTION_BURST_PER_IP));
     this.clientAddress = new ClientAddress(settings.getString(ConfigKeys.GATEWAY_TRUSTED_PROXIES));
+    this.overload = new OverloadGuard(this);
   }
 
   /** The user of a connection or REST call that brings no token, or null when anonymous access is off. */

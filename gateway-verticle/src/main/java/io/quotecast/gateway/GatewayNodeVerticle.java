@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code cluster.loadIntervalMs} it publishes this node's {@link GatewayLoad} to the cluster
  * ({@link Addresses#GATEWAY_LOAD_MAP}, with a TTL so a dead node's entry expires), reads every node's back into the
  * {@link Fleet} table the instances use, and runs the {@link RebalancePlanner}, telling the instances (on a node-local
- * address) what fraction of their sessions to ask to move.
+ * address) what fraction of their sessions to ask to move. On the same beat it decides the node's overload level
+ * ({@link NodeOverload}), which every instance applies to its own sessions ({@link OverloadGuard}).
  */
 public final class GatewayNodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayNodeVerticle.class);
@@ -41,6 +42,8 @@ public final class GatewayNodeVerticle extends VerticleBase {
   /** Lag of every event loop of the node (a gateway instance runs on each), not only this verticle's. */
   private EventLoopLag lag;
   private boolean reporting;
+  /** The node's overload level, decided here once per node and applied by every instance. */
+  private NodeOverload overload;
 
   /** Node-local address on which the gateway instances of {@code nodeId} take rebalance requests. */
   static String rebalanceAddress(String nodeId) {
@@ -58,22 +61,29 @@ public final class GatewayNodeVerticle extends VerticleBase {
         settings.getInt(ConfigKeys.CLUSTER_REBALANCE_PER_SECOND), spreadMs,
         settings.getInt(ConfigKeys.CLUSTER_REBALANCE_MIN_CONNECTIONS), intervalMs);
     lag = NodeMetrics.of(vertx).eventLoopLag();
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.GATEWAY_LOAD_MAP).compose(map -> {
-      loads = map;
-      loadTimer = vertx.setPeriodic(intervalMs, id -> report());
-      return report();
-    });
+    overload = new NodeOverload(vertx, settings, lag);
+    return overload.start()
+        .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.GATEWAY_LOAD_MAP))
+        .compose(map -> {
+          loads = map;
+          loadTimer = vertx.setPeriodic(intervalMs, id -> {
+            overload.tick(); // local and quick: not held up by a slow cluster, unlike the report
+            report();
+          });
+          return report();
+        });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(loadTimer);
+    Future<Void> overloadStopped = overload == null ? Future.succeededFuture() : overload.stop();
     // The fleet table stays: gateway instances stopping after this verticle still name the other nodes in notices.
     if (loads == null) {
-      return Future.succeededFuture();
+      return overloadStopped;
     }
     // Leave the list at once rather than when the TTL expires; a failure (cluster already gone) is harmless.
-    return loads.remove(self.nodeId()).otherwiseEmpty();
+    return Future.all(overloadStopped, loads.remove(self.nodeId()).otherwiseEmpty());
   }
 
   /** Publishes this node's load, refreshes the fleet table from everyone's, and plans a rebalancing step. */

@@ -206,8 +206,9 @@ public final class GatewayVerticle extends VerticleBase {
   // ---- connections ----------------------------------------------------------------------------------------------
 
   /**
-   * Admission before the upgrade: a draining node, or one at {@code limits.connectionsPerNode}, answers 503 with
-   * Retry-After and the nodes that accept instead.
+   * Admission before the upgrade, cheapest check first: the address's connection rate (429), the node's overload
+   * level for the handshake's tier (503), a draining node or one at {@code limits.connectionsPerNode} (503 with the
+   * nodes that accept instead), the user's connectionsPerUser (429). Each refusal carries Retry-After.
    */
   private void admit(RoutingContext ctx) {
     String address = gw.clientAddress.of(ctx.request().remoteAddress() == null ? null
@@ -220,6 +221,10 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     ctx.put(RATE_CHECKED, true);
+    Principal user = handshakeUser(ctx.request().getHeader("Authorization"), ctx.request().params());
+    if (gw.overload.refusedBeforeUpgrade(ctx, user)) {
+      return; // overloaded, and the handshake's tier is refused (503)
+    }
     Admission admission = gw.fleet.admit(gw.counters.connections.get());
     if (!admission.accepted()) {
       LOG.debug("refused {} before the upgrade: {}", ctx.request().path(), admission.closeReason());
@@ -227,10 +232,8 @@ public final class GatewayVerticle extends VerticleBase {
       RestApi.problem(ctx, admission.error(), 503);
       return;
     }
-    // only an upgrade opens a connection (SockJS's /info does not)
-    Principal user = ctx.request().canUpgradeToWebSocket()
-        ? handshakeUser(ctx.request().getHeader("Authorization"), ctx.request().params()) : null;
-    if (user == null || user.anonymous()) {
+    // only an upgrade opens a connection (SockJS's /info does not); anonymous connections are not pooled per user
+    if (!ctx.request().canUpgradeToWebSocket() || user == null || user.anonymous()) {
       ctx.next();
       return;
     }
@@ -258,11 +261,14 @@ public final class GatewayVerticle extends VerticleBase {
     return token;
   }
 
-  /** The user a handshake's token names, or null (no token, or one the session will refuse after the upgrade). */
+  /**
+   * The user a handshake's token names; without a token the anonymous user (null when anonymous access is off); null
+   * for a token the session will refuse after the upgrade.
+   */
   private Principal handshakeUser(String authorization, MultiMap params) {
     String token = handshakeToken(authorization, params);
     if (token == null) {
-      return null;
+      return gw.anonymousPrincipal();
     }
     try {
       return gw.verifier.verifyNow(token);

@@ -239,12 +239,14 @@ final class RequestHandler {
     List<Runnable> afterReply = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       ChannelKey key = keys.get(i);
-      Freq freq = freqs.get(i);
       ChannelFeed feed = feeds.get(i);
       Publication snap = feed.latest;
+      Subscription existing = session.subscriptions.get(key.toString());
+      Subscription sub = existing != null ? existing : new Subscription(session, key, freqs.get(i), now);
+      // The policy's freq (raised to the tier's minFreq), slower still while the node degrades this tier.
+      Freq freq = session.deliveryFreq(sub, freqs.get(i));
       subscribed.add(new JsonObject().put("ch", key.toString()).put("freq", freq.wire())
           .put("seq", snap == null ? 0 : snap.seq()).put("epoch", snap == null ? null : snap.epoch()));
-      Subscription existing = session.subscriptions.get(key.toString());
       Recovery.Item item = recovering == null ? null : recovering.get(key.toString());
       boolean replayed = false;
       if (item != null) {
@@ -264,7 +266,7 @@ final class RequestHandler {
           }
         });
       } else {
-        Subscription sub = new Subscription(session, key, freq, now);
+        sub.freq = freq;
         session.subscriptions.put(key.toString(), sub);
         gw.traces.attach(sub);
         gw.counters.subscriptions.incrementAndGet();
@@ -416,6 +418,7 @@ final class RequestHandler {
 
   /** Takes a subscription out of its feed (and the feed away when unused). */
   void detach(Subscription sub) {
+    session.forgetFreq(sub);
     ChannelFeed feed = gw.feeds.get(sub.key);
     if (feed != null) {
       feed.leave(sub);
@@ -435,8 +438,9 @@ final class RequestHandler {
     JsonArray updated = new JsonArray();
     for (Subscription sub : subs) {
       ChannelFeed feed = gw.feeds.get(sub.key);
-      feed.changeFreq(sub, freq, now);
-      updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", freq.wire()));
+      Freq delivered = session.deliveryFreq(sub, freq);
+      feed.changeFreq(sub, delivered, now);
+      updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", delivered.wire()));
     }
     return new JsonObject().put("updated", updated);
   }
@@ -551,6 +555,13 @@ final class RequestHandler {
       session.log.request(Level.INFO, request.id(), "auth refused: token for another user");
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for a different user than this connection");
     }
+    ProtocolException overloaded = current == null ? gw.overload.refusal(user) : null;
+    if (overloaded != null) {
+      // A connection's first authentication is when its tier becomes known: refused like a new connection (1013).
+      session.log.request(Level.INFO, request.id(), "refused connection: {}", overloaded.getMessage());
+      gw.vertx.runOnContext(v -> session.close(MessageTypes.CLOSE_OVERLOADED, gw.overload.closeReason(overloaded)));
+      throw overloaded;
+    }
     Future<Void> registered = session.register(user).recover(failure -> {
       if (failure instanceof ProtocolException pe && pe.code() == ErrorCode.UNAVAILABLE) {
         session.adoptUncounted(user); // as at connect: serve now, count when the subscription role answers
@@ -569,11 +580,14 @@ final class RequestHandler {
           session.subscriptions.remove(sub.key.toString());
           detach(sub);
           revoked.add(sub.key.toString());
-        } else if (sub.freq.atLeast(session.tier.minFreq()) != sub.freq) {
+        } else {
           // A lower tier applies to what is already flowing, not only to later requests.
-          Freq slower = sub.freq.atLeast(session.tier.minFreq());
-          gw.feeds.get(sub.key).changeFreq(sub, slower, now);
-          updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", slower.wire()));
+          Freq own = session.ownFreq(sub);
+          Freq slower = session.deliveryFreq(sub, own.atLeast(session.tier.minFreq()));
+          if (slower != sub.freq) {
+            gw.feeds.get(sub.key).changeFreq(sub, slower, now);
+            updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", slower.wire()));
+          }
         }
       }
       if (!revoked.isEmpty()) {
@@ -582,6 +596,7 @@ final class RequestHandler {
       }
       session.reply(request.id(), new JsonObject().put("user", user.toJson()).put("limits", gw.limits(session.tier))
           .put("revoked", revoked).put("updated", updated));
+      gw.overload.applyTo(session); // the tier may have changed: slowed, or its own freqs back
       return null;
     });
   }

@@ -55,6 +55,8 @@ final class Session {
   private long moveTimer = -1;
   /** Asked to move to another node (rebalance); a session is asked at most once. */
   boolean askedToMove;
+  /** While the node slows this connection's tier under overload: its subscriptions' own freqs; null otherwise. */
+  private Degradation degradation;
 
   long received;
   long sent;
@@ -127,6 +129,14 @@ final class Session {
       close(MessageTypes.CLOSE_POLICY, "invalid token");
       return;
     }
+    ProtocolException overloaded = initial == null ? null : gw.overload.refusal(initial);
+    if (overloaded != null) {
+      // Past the check before the upgrade (the level rose meanwhile, or SockJS polling): refused now, like a full node.
+      log.info("refused connection: {}", overloaded.getMessage());
+      replyError(null, overloaded);
+      close(MessageTypes.CLOSE_OVERLOADED, gw.overload.closeReason(overloaded));
+      return;
+    }
     tier = gw.tier(initial);
     if (initial == null) {
       welcome();
@@ -143,10 +153,12 @@ final class Session {
     Future<Void> registration = register(initial).transform(done -> {
       if (done.succeeded()) {
         welcome();
+        gw.overload.applyTo(this);
       } else if (done.cause() instanceof ProtocolException down && down.code() == ErrorCode.UNAVAILABLE) {
         // The subscription role is not up (yet): serve the connection; subscribe registers it again.
         adoptUncounted(initial);
         welcome();
+        gw.overload.applyTo(this);
       } else if (done.cause() instanceof ProtocolException refused) {
         log.info("refused connection: {}", refused.getMessage());
         replyError(null, refused);
@@ -302,9 +314,118 @@ final class Session {
     close(MessageTypes.CLOSE_RESTARTING, "restarting");
   }
 
+  /**
+   * The node sheds load (PROTOCOL.md §8, 1013): tell the client when and where to reconnect ({@code notice
+   * overloaded}), then close with 1013.
+   */
+  void shed(long reconnectAfterMs, List<String> endpoints, String reason) {
+    if (closed) {
+      return;
+    }
+    notice(MessageTypes.NOTICE_OVERLOADED, reconnectAfterMs, endpoints, "this node is overloaded and sheds "
+        + tier.tier() + "-tier connections; please reconnect"
+        + (endpoints.isEmpty() ? "" : " to " + endpoints.get(0)) + " in " + reconnectAfterMs + " ms");
+    log.info("shed (overload), tier {}", tier.tier());
+    close(MessageTypes.CLOSE_OVERLOADED, reason);
+  }
+
   private void notice(String event, long reconnectAfterMs, List<String> endpoints, String message) {
     JsonObject data = new JsonObject().put("event", event).put("reconnectAfterMs", reconnectAfterMs)
         .put("endpoints", new JsonArray(new ArrayList<>(endpoints))).put("message", message);
+    send(new OutboundMessage(Envelope.message(MessageTypes.NOTICE, System.currentTimeMillis()).put("data", data)
+        .encode()));
+  }
+
+  // ---- overload: slowed subscriptions ---------------------------------------------------------------------------
+
+  /**
+   * The freq to deliver {@code sub} at when it asks for {@code own}: {@code own}, or slower while this connection is
+   * degraded (then {@code own} is remembered and restored when the degradation ends).
+   */
+  Freq deliveryFreq(Subscription sub, Freq own) {
+    return degradation == null ? own : degradation.slow(sub, own);
+  }
+
+  /** The freq {@code sub} asked for: its current one, unless the overload slowed it. */
+  Freq ownFreq(Subscription sub) {
+    return degradation == null ? sub.freq : degradation.own(sub);
+  }
+
+  /** The subscription ended: nothing to restore for it. */
+  void forgetFreq(Subscription sub) {
+    if (degradation != null) {
+      degradation.forget(sub);
+    }
+  }
+
+  boolean degraded() {
+    return degradation != null;
+  }
+
+  /** Subscriptions delivered slower than they asked, because of the overload. */
+  int degradedSubscriptions() {
+    return degradation == null ? 0 : degradation.slowed();
+  }
+
+  /**
+   * The node slows this connection's tier: every subscription is delivered at most every {@code minFreq} (its own freq
+   * remembered), and the client is told with {@code notice degraded} ({@code active: true}, the new {@code minFreq}
+   * and the subscriptions whose freq changed in {@code updated}). Again with the same freq: nothing happens.
+   */
+  void degrade(Freq minFreq) {
+    if (closed || (degradation != null && degradation.minFreq == minFreq)) {
+      return;
+    }
+    Degradation earlier = degradation;
+    Degradation next = new Degradation(minFreq);
+    long now = System.currentTimeMillis();
+    JsonArray updated = new JsonArray();
+    for (Subscription sub : subscriptions.values()) {
+      Freq own = earlier == null ? sub.freq : earlier.own(sub);
+      changeFreq(sub, next.slow(sub, own), now, updated);
+    }
+    degradation = next;
+    log.info("degraded (overload): at most every {}, {} subscriptions slowed", minFreq.wire(), updated.size());
+    degradedNotice(true, updated, "this node is overloaded: " + tier.tier() + "-tier subscriptions are delivered at "
+        + "most every " + minFreq.wire() + " until it recovers");
+  }
+
+  /**
+   * The degradation ends: every subscription gets its own freq back, and the client a {@code notice degraded} with
+   * {@code active: false} listing them in {@code updated}.
+   */
+  void restore() {
+    Degradation ended = degradation;
+    if (ended == null) {
+      return;
+    }
+    degradation = null;
+    if (closed) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    JsonArray updated = new JsonArray();
+    for (Subscription sub : subscriptions.values()) {
+      changeFreq(sub, ended.own(sub), now, updated);
+    }
+    log.info("degradation ended: {} subscriptions back at their own freq", updated.size());
+    degradedNotice(false, updated, "the overload is over: subscriptions are delivered at their own freq again");
+  }
+
+  private void changeFreq(Subscription sub, Freq freq, long now, JsonArray updated) {
+    ChannelFeed feed = gw.feeds.get(sub.key);
+    if (feed != null && sub.freq != freq) {
+      feed.changeFreq(sub, freq, now);
+      updated.add(new JsonObject().put("ch", sub.key.toString()).put("freq", freq.wire()));
+    }
+  }
+
+  private void degradedNotice(boolean active, JsonArray updated, String message) {
+    JsonObject data = new JsonObject().put("event", MessageTypes.NOTICE_DEGRADED).put("active", active);
+    if (active) {
+      data.put("minFreq", degradation.minFreq.wire());
+    }
+    data.put("updated", updated).put("message", message);
     send(new OutboundMessage(Envelope.message(MessageTypes.NOTICE, System.currentTimeMillis()).put("data", data)
         .encode()));
   }
@@ -611,6 +732,7 @@ final class Session {
       moveTimer = -1;
     }
     batch.clear();
+    degradation = null;
     gw.counters.dropped.add(held.size());
     dropped += held.size();
     held.clear();

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  *   <li>{@code POST /admin/connections/{id}/close} (or {@code DELETE /admin/connections/{id}}), optional
  *       {@code {"reason"}}: its gateway closes it with 4100;</li>
  *   <li>{@code GET /admin/subscriptions?top=&type=}: subscribers per channel over the cluster, by type;</li>
- *   <li>{@code GET /admin/sources}: every quote node's data-source states.</li>
+ *   <li>{@code GET /admin/sources}: every quote node's data-source states;</li>
+ *   <li>{@code GET}/{@code POST /admin/overload}: every gateway node's overload ladder ({@link OverloadRoutes}).</li>
  * </ul>
  */
 final class AdminApi {
@@ -49,6 +50,7 @@ final class AdminApi {
     router.delete("/admin/connections/:id").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::close);
     router.get("/admin/subscriptions").handler(this::subscriptions);
     router.get("/admin/sources").handler(this::sources);
+    new OverloadRoutes(vertx).mount(router); // GET/POST /admin/overload
   }
 
   private void connections(RoutingContext ctx) {

@@ -55,7 +55,8 @@ final class ClusterFigures {
 
   /**
    * Sums of the additive figures (connections, subscriptions, rates, memory, counts), the worst of the others (CPU,
-   * event-loop lag) with the CPU average, latency percentiles of the merged histograms, and source states counted.
+   * event-loop lag, overload level) with the CPU average and how many nodes are overloaded, latency percentiles of
+   * the merged histograms, and source states counted.
    */
   static JsonObject totals(List<JsonObject> figures) {
     JsonObject t = new JsonObject().put("nodes", figures.size());
@@ -84,6 +85,14 @@ final class ClusterFigures {
     }
     t.put("cpuMax", cpuMax).put("cpuAvg", cpuNodes == 0 ? 0.0 : Math.round(cpuSum / cpuNodes * 1000) / 1000.0);
     t.put("eventLoopLagMsMax", lagMax);
+    int overloadMax = 0;
+    int overloaded = 0;
+    for (JsonObject f : figures) {
+      int level = f.getValue("overload") instanceof JsonObject o ? o.getInteger("level", 0) : 0;
+      overloadMax = Math.max(overloadMax, level);
+      overloaded += level > 0 ? 1 : 0;
+    }
+    t.put("overloadLevelMax", overloadMax).put("overloadedNodes", overloaded);
     t.put("latency", mergedLatency(figures));
     JsonObject states = new JsonObject();
     for (JsonObject f : figures) {

@@ -95,10 +95,25 @@ final class FiguresPublisher {
         .put("directBytes", NodeMeters.directBytes())
         .put("eventLoopLagMs", metrics.eventLoopLag().maxMs())
         .put("eventLoops", metrics.eventLoopLag().loops())
+        .put("overload", overload())
         .put("sources", sources);
     JsonObject figures = NodeFigures.of(levels, last, reading, boundsMs);
     last = reading;
     return figures;
+  }
+
+  /**
+   * The node's overload state as its gateway last decided it ({@link Addresses#OVERLOAD_STATE_MAP}), without the
+   * settings and the change history ({@code GET /admin/overload} has them); null on a node without the gateway role.
+   */
+  private JsonObject overload() {
+    Object state = vertx.sharedData().getLocalMap(Addresses.OVERLOAD_STATE_MAP).get("state");
+    if (!(state instanceof JsonObject s)) {
+      return null;
+    }
+    s.remove("settings");
+    s.remove("transitions");
+    return s;
   }
 
   /**

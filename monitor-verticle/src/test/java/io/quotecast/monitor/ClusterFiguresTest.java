@@ -135,6 +135,21 @@ class ClusterFiguresTest {
     assertEquals(199.0, latency.getDouble("p99Ms"), 1e-9, "the worst p99 of the two");
   }
 
+  @Test
+  void totalsTellTheWorstOverloadLevelAndHowManyNodesAreOverloaded() {
+    JsonObject calm = figures("a", 1, 0, 0, 0, new long[] {0, 0, 0, 0, 0}, null)
+        .put("overload", new JsonObject().put("level", 0).put("state", "normal"));
+    JsonObject busy = figures("b", 1, 0, 0, 0, new long[] {0, 0, 0, 0, 0}, null)
+        .put("overload", new JsonObject().put("level", 3).put("state", "shed_free"));
+    JsonObject noGateway = figures("c", 0, 0, 0, 0, new long[] {0, 0, 0, 0, 0}, null).putNull("overload");
+    JsonObject t = ClusterFigures.totals(List.of(calm, busy, noGateway));
+    assertEquals(3, t.getInteger("overloadLevelMax"));
+    assertEquals(1, t.getInteger("overloadedNodes"));
+    JsonObject none = ClusterFigures.totals(List.of(noGateway));
+    assertEquals(0, none.getInteger("overloadLevelMax"));
+    assertEquals(0, none.getInteger("overloadedNodes"));
+  }
+
   private static List<Long> asList(long[] a) {
     return java.util.Arrays.stream(a).boxed().toList();
   }
