@@ -83,7 +83,8 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
       stats.handshake.recordValue(Math.max(0, (System.nanoTime() - startNs) / 1000));
       stats.connected.increment();
       stats.open.increment();
-      return ws.writeTextMessage(subscribeRequest());
+      // --channels 0: an idle connection that subscribes to nothing (S4)
+      return channels.isEmpty() ? Future.succeededFuture() : ws.writeTextMessage(subscribeRequest());
     }, err -> {
       stats.connectFailures.increment();
       BenchStats.count(stats.connectErrors, String.valueOf(err));
