@@ -136,6 +136,7 @@ start_server() {
         -Dquotecast.simulator.updatesPerSecond="$rate" -Dquotecast.simulator.skew="$SKEW" \
         -Dquotecast.simulator.seed="$SIM_SEED" -Dquotecast.tiers.free.minFreq=realtime \
         -Dquotecast.limits.connectionsPerIpPerSecond=0 -Dquotecast.limits.connectionsPerNode=20000 \
+        -Dquotecast.overload.enabled=false \
         -jar "$SERVER_JAR" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     vertx-broadcast)

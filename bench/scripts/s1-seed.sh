@@ -71,6 +71,7 @@ java $SERVER_JAVA_OPTS \
   -Dquotecast.gateway.port="$GATEWAY_PORT" -Dquotecast.monitor.port="$MONITOR_PORT" \
   -Dquotecast.simulator.updatesPerSecond="$SIM_UPDATES" -Dquotecast.simulator.seed="$SIM_SEED" \
   -Dquotecast.tiers.free.minFreq=realtime -Dquotecast.limits.connectionsPerIpPerSecond=0 \
+  -Dquotecast.overload.enabled=false \
   -jar "$SERVER_JAR" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 

@@ -48,7 +48,7 @@ for i in 0 1 2; do
     -Dquotecast.simulator.updatesPerSecond="$SIM_UPDATES" -Dquotecast.simulator.seed=42 \
     -Dquotecast.tiers.free.minFreq=realtime -Dquotecast.tiers.free.connectionsPerUser=100000 \
     -Dquotecast.cluster.rebalanceThreshold=0 -Dquotecast.limits.connectionsPerNode=20000 \
-    -Dquotecast.limits.connectionsPerIpPerSecond=0 ${EXTRA_SERVER_OPTS:-} \
+    -Dquotecast.limits.connectionsPerIpPerSecond=0 -Dquotecast.overload.enabled=false ${EXTRA_SERVER_OPTS:-} \
     -jar "$SERVER_JAR" --cluster --roles "${ROLES[$i]}" > "bench/target/s5-node-${NAMES[$i]}.log" 2>&1 &
   PIDS+=($!)
 done

@@ -83,7 +83,8 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
       stats.handshake.recordValue(Math.max(0, (System.nanoTime() - startNs) / 1000));
       stats.connected.increment();
       stats.open.increment();
-      return ws.writeTextMessage(subscribeRequest());
+      // --channels 0: an idle connection that subscribes to nothing (S4)
+      return channels.isEmpty() ? Future.succeededFuture() : ws.writeTextMessage(subscribeRequest());
     }, err -> {
       stats.connectFailures.increment();
       BenchStats.count(stats.connectErrors, String.valueOf(err));
@@ -142,7 +143,7 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
       }
       return;
     }
-    handle(b, env, recvUs, env.ts);
+    handle(b, 0, b.length, env, recvUs, env.ts);
   }
 
   @Override
@@ -151,20 +152,21 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
       stats.parseErrors.increment();
       return;
     }
-    handle(b, inner, batchRecvUs, inner.ts != MessageScanner.NONE ? inner.ts : batchTs);
+    handle(b, start, end, inner, batchRecvUs, inner.ts != MessageScanner.NONE ? inner.ts : batchTs);
   }
 
-  private void handle(byte[] b, MessageScanner.Envelope e, long recvUs, long ts) {
+  /** One message: {@code b[start, end)} (a whole frame, or one element of a batch frame). */
+  private void handle(byte[] b, int start, int end, MessageScanner.Envelope e, long recvUs, long ts) {
     if (e.chStart >= 0 && e.seq != MessageScanner.NONE) {
       channelMessage(b, e, recvUs, ts);
       return;
     }
     if (e.typeIs(b, T_RESULT)) {
       stats.results.increment();
-      subscribeResult(new String(b, StandardCharsets.UTF_8));
+      subscribeResult(new String(b, start, end - start, StandardCharsets.UTF_8));
     } else if (e.typeIs(b, T_ERROR)) {
       stats.errors.increment();
-      String text = new String(b, StandardCharsets.UTF_8);
+      String text = new String(b, start, end - start, StandardCharsets.UTF_8);
       String code = "?";
       try {
         code = new JsonObject(text).getJsonObject("data", new JsonObject()).getString("code", "?");
@@ -176,14 +178,14 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
     } else if (e.typeIs(b, T_WELCOME)) {
       stats.welcomes.increment();
       if (stats.welcome == null) {
-        stats.welcome = new String(b, StandardCharsets.UTF_8);
+        stats.welcome = new String(b, start, end - start, StandardCharsets.UTF_8);
       }
     } else if (e.typeIs(b, T_STATUS)) {
       stats.statuses.increment();
-      stats.sample(new String(b, StandardCharsets.UTF_8));
+      stats.sample(new String(b, start, end - start, StandardCharsets.UTF_8));
     } else if (e.typeIs(b, T_NOTICE)) {
       stats.notices.increment();
-      stats.sample(new String(b, StandardCharsets.UTF_8));
+      stats.sample(new String(b, start, end - start, StandardCharsets.UTF_8));
     } else {
       stats.otherTypes.increment();
     }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -88,16 +87,16 @@ public final class LoadClient {
 
   private int runBench() throws Exception {
     List<Context> contexts = eventLoopContexts();
-    List<String> symbols = resolveSymbols();
+    List<String> symbols = o.channels == 0 ? List.of() : resolveSymbols();
     if (symbols.size() < o.channels) {
       System.err.printf("error: %d symbols available, %d per connection requested%n", symbols.size(), o.channels);
       return 1;
     }
     List<List<String>> assignment = assign(symbols);
     List<WebSocketClient> clients = webSocketClients();
-    log("bench: %d connections x %d channels (%s, freq %s) to %s over %d event loops, %d source address(es); "
-            + "%d symbols in the pool", o.connections, o.channels * o.types.size(), String.join(",", o.types),
-        o.freq, o.url, contexts.size(), clients.size(), symbols.size());
+    log("bench: %d connections x %d channels (%s, freq %s, batch %s, assign %s) to %s over %d event loops, "
+            + "%d source address(es); %d symbols in the pool", o.connections, o.channels * o.types.size(),
+        String.join(",", o.types), o.freq, o.batch, o.assign, o.url, contexts.size(), clients.size(), symbols.size());
 
     ProcStats.Sample selfStart0 = ProcStats.sample("self");
     long rampStart = System.nanoTime();
@@ -108,6 +107,7 @@ public final class LoadClient {
         stats.connected.sum(), stats.connectFailures.sum(), rampSeconds,
         handshakes.getValueAtPercentile(50) / 1000.0, handshakes.getValueAtPercentile(99) / 1000.0,
         handshakes.getMaxValue() / 1000.0);
+    JsonObject sync = awaitOtherProcesses();
     if (stats.connected.sum() == 0) {
       System.err.println("error: no connection could be opened: " + stats.connectErrors.keySet());
       return 1;
@@ -145,8 +145,11 @@ public final class LoadClient {
 
     JsonObject result = report(window, windowStart, rampSeconds, srcLat, srvLat, srcSrv, serverStart, serverEnd,
         selfStart, selfEnd, selfStart0, machineStart, machineEnd, negative, clamped, opsStart, opsEnd);
+    if (sync != null) {
+      result.put("sync", sync);
+    }
     Files.writeString(Path.of(o.out), result.encodePrettily() + "\n");
-    printSummary(result);
+    System.out.print(ResultsSummary.format(result));
     log("results written to %s", Path.of(o.out).toAbsolutePath());
     return 0;
   }
@@ -181,7 +184,37 @@ public final class LoadClient {
     return clients;
   }
 
+  /**
+   * With --sync-dir: marks this process ready (with its ramp's outcome) and waits for the other parties, so that every
+   * process's warm-up and window start together. Null without --sync-dir.
+   */
+  private JsonObject awaitOtherProcesses() throws Exception {
+    if (o.syncDir == null) {
+      return null;
+    }
+    JsonObject ready = new JsonObject().put("id", o.syncId).put("pid", ProcessHandle.current().pid())
+        .put("connected", stats.connected.sum()).put("connectFailures", stats.connectFailures.sum())
+        .put("open", stats.open.sum()).put("at", Instant.now().toString());
+    log("sync: %s ready (%d open); waiting for %d parties in %s", o.syncId, stats.open.sum(), o.syncParties,
+        o.syncDir);
+    long t0 = System.nanoTime();
+    int seen = new StartBarrier(Path.of(o.syncDir), o.syncId, o.syncParties,
+        java.time.Duration.ofSeconds(o.syncTimeoutSeconds)).arriveAndAwait(ready.encode());
+    double waited = (System.nanoTime() - t0) / 1e9;
+    if (seen < o.syncParties) {
+      log("sync: WARNING only %d of %d parties ready after %d s; going on", seen, o.syncParties,
+          o.syncTimeoutSeconds);
+    } else {
+      log("sync: all %d parties ready after %.1f s", seen, waited);
+    }
+    return new JsonObject().put("id", o.syncId).put("parties", o.syncParties).put("ready", seen)
+        .put("waitedSeconds", round(waited, 2)).put("releasedAt", Instant.now().toString());
+  }
+
   private List<String> resolveSymbols() throws Exception {
+    if (o.symbolsFile != null) {
+      return SymbolFile.parse(Files.readString(Path.of(o.symbolsFile)));
+    }
     if (!"auto".equalsIgnoreCase(o.symbols)) {
       return BenchOptions.split(o.symbols.toUpperCase());
     }
@@ -210,37 +243,7 @@ public final class LoadClient {
 
   /** For each connection, {@code channels} distinct symbols, each subscribed once per type. */
   List<List<String>> assign(List<String> symbols) {
-    Random random = new Random(o.seed);
-    int n = symbols.size();
-    int[] idx = new int[n];
-    List<List<String>> all = new ArrayList<>(o.connections);
-    for (int c = 0; c < o.connections; c++) {
-      List<String> picked = new ArrayList<>(o.channels);
-      if (o.assign.equals("rr")) {
-        for (int k = 0; k < o.channels; k++) {
-          picked.add(symbols.get((c * o.channels + k) % n));
-        }
-      } else {
-        for (int k = 0; k < n; k++) {
-          idx[k] = k;
-        }
-        for (int k = 0; k < o.channels; k++) {
-          int j = k + random.nextInt(n - k);
-          int t = idx[k];
-          idx[k] = idx[j];
-          idx[j] = t;
-          picked.add(symbols.get(idx[k]));
-        }
-      }
-      List<String> channels = new ArrayList<>(picked.size() * o.types.size());
-      for (String type : o.types) {
-        for (String s : picked) {
-          channels.add(type + ":" + s);
-        }
-      }
-      all.add(channels);
-    }
-    return all;
+    return SymbolAssignment.assign(symbols, o.connections, o.channels, o.types, o.assign, o.assignSkew, o.seed);
   }
 
   /** Opens all connections with at most {@code --handshakes} handshakes in flight. */
@@ -248,24 +251,29 @@ public final class LoadClient {
     Promise<Void> done = Promise.promise();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger finished = new AtomicInteger();
-    WebSocketConnectOptions connectOptions = new WebSocketConnectOptions()
-        .setHost(o.host()).setPort(o.port()).setSsl(o.ssl()).setURI(o.requestUri())
-        .setTimeout(o.connectTimeoutMs);
+    // one set of connect options per --batch value of the mix
+    Map<String, WebSocketConnectOptions> connectOptions = new java.util.HashMap<>();
+    for (String b : o.batches.values()) {
+      connectOptions.put(b, new WebSocketConnectOptions()
+          .setHost(o.host()).setPort(o.port()).setSsl(o.ssl()).setURI(o.requestUri(b))
+          .setTimeout(o.connectTimeoutMs));
+    }
     Runnable[] launch = new Runnable[1];
     launch[0] = () -> {
       int i = next.getAndIncrement();
       if (i >= o.connections) {
         return;
       }
-      BenchConnection conn = new BenchConnection(i, assignment.get(i), o.freq, stats, clock);
+      BenchConnection conn = new BenchConnection(i, assignment.get(i), o.freqs.at(i), stats, clock);
       conns.add(conn);
+      WebSocketConnectOptions options = connectOptions.get(o.batches.at(i));
       StompConnection stomp = o.stomp() ? new StompConnection(conn, assignment.get(i), o.host(), stats, clock) : null;
       if (stomp != null) {
         stompConns.add(stomp);
       }
       contexts.get(i % contexts.size()).runOnContext(v -> (stomp != null
-          ? stomp.connect(clients.get(i % clients.size()), connectOptions)
-          : conn.connect(clients.get(i % clients.size()), connectOptions)).onComplete(ar -> {
+          ? stomp.connect(clients.get(i % clients.size()), options)
+          : conn.connect(clients.get(i % clients.size()), options)).onComplete(ar -> {
             if (finished.incrementAndGet() == o.connections) {
               done.tryComplete();
             }
@@ -363,10 +371,12 @@ public final class LoadClient {
     JsonObject options = new JsonObject()
         .put("url", o.url).put("connections", o.connections).put("symbolsPerConnection", o.channels)
         .put("types", new JsonArray(List.copyOf(o.types))).put("freq", o.freq).put("warmupSeconds", o.warmupSeconds)
-        .put("durationSeconds", o.durationSeconds).put("symbols", o.symbols).put("assign", o.assign)
+        .put("durationSeconds", o.durationSeconds).put("symbols", o.symbols).put("symbolsFile", o.symbolsFile)
+        .put("assign", o.assign).put("assignSkew", o.assignSkew)
         .put("seed", o.seed).put("handshakes", o.concurrentHandshakes)
         .put("localAddresses", new JsonArray(List.copyOf(o.localAddresses))).put("eventLoops", o.eventLoops)
-        .put("compression", o.compression).put("batch", o.batch).put("serverPid", o.serverPid);
+        .put("compression", o.compression).put("batch", o.batch).put("serverPid", o.serverPid)
+        .put("connectionsByFreq", dealt(o.freqs)).put("connectionsByBatch", dealt(o.batches));
 
     JsonObject connections = new JsonObject()
         .put("attempted", o.connections).put("connected", stats.connected.sum())
@@ -387,13 +397,15 @@ public final class LoadClient {
         .put("messages", w.channelMessages()).put("messagesPerSecond", round(w.channelMessages() / secs, 1))
         .put("liveMessages", w.live()).put("snapshots", w.snapshots())
         .put("quotes", w.quotes()).put("trades", w.trades()).put("klines", w.klines())
-        .put("frames", w.frames()).put("batches", w.batches())
+        .put("frames", w.frames()).put("framesPerSecond", round(w.frames() / secs, 1)).put("batches", w.batches())
         .put("bytes", w.bytes()).put("bytesPerSecond", round(w.bytes() / secs, 0))
         .put("gaps", w.gaps()).put("missedSeq", w.missed()).put("staleOrDuplicate", w.stale())
         .put("gapsAfterSnapshot", w.gapsAfterSnapshot()).put("staleAfterSnapshot", w.staleAfterSnapshot())
         .put("gapsCountMeaning", o.freq.equals("realtime")
             ? "realtime: every jump of seq > 1 is a loss (conflation or drop)"
-            : "freq " + o.freq + ": jumps are expected (one message per period)")
+            : o.freqs.values().contains("realtime")
+                ? "freq mix " + o.freq + ": jumps are expected on the throttled connections, so gaps are not all losses"
+                : "freq " + o.freq + ": jumps are expected (one message per period)")
         .put("errorReplies", w.errors()).put("exceptions", w.exceptions());
 
     JsonObject totals = new JsonObject()
@@ -410,6 +422,10 @@ public final class LoadClient {
     JsonObject latency = new JsonObject()
         .put("unit", "ms")
         .put("sourceToClient", hist(srcLat)).put("serverToClient", hist(srvLat)).put("sourceToServer", hist(srcSrv))
+        // whole histograms, so that results of several processes can be merged exactly (ResultsMerger)
+        .put("histograms", new JsonObject().put("encoding", "HdrHistogram compressed, base64, microseconds")
+            .put("sourceToClient", HistogramJson.encode(srcLat)).put("serverToClient", HistogramJson.encode(srvLat))
+            .put("sourceToServer", HistogramJson.encode(srcSrv)).put("handshake", HistogramJson.encode(handshakes)))
         .put("negativeClampedToZero", negative).put("aboveOneHourClamped", clamped)
         .put("note", "source and ts are epoch ms, so values carry up to 1 ms of quantization");
 
@@ -432,6 +448,7 @@ public final class LoadClient {
 
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     JsonObject generator = new JsonObject()
+        .put("pid", ProcessHandle.current().pid())
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("java", System.getProperty("java.version"))
         .put("heapUsedMb", round(heap.getUsed() / 1048576.0, 1))
@@ -490,115 +507,26 @@ public final class LoadClient {
   }
 
   private static JsonObject hist(Histogram h) {
-    JsonObject j = new JsonObject().put("count", h.getTotalCount());
-    if (h.getTotalCount() == 0) {
-      return j;
-    }
-    return j.put("min", ms(h.getMinValue())).put("mean", round(h.getMean() / 1000.0, 3))
-        .put("p50", ms(h.getValueAtPercentile(50))).put("p90", ms(h.getValueAtPercentile(90)))
-        .put("p99", ms(h.getValueAtPercentile(99))).put("p999", ms(h.getValueAtPercentile(99.9)))
-        .put("max", ms(h.getMaxValue()));
-  }
-
-  private static double ms(long us) {
-    return round(us / 1000.0, 3);
+    return HistogramJson.summary(h);
   }
 
   private static double round(double v, int digits) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return 0;
+    return HistogramJson.round(v, digits);
+  }
+
+  /** How many connections each value of a mix was dealt. */
+  private JsonObject dealt(Mix mix) {
+    Map<String, Long> n = new TreeMap<>();
+    for (int i = 0; i < o.connections; i++) {
+      n.merge(mix.at(i), 1L, Long::sum);
     }
-    double f = Math.pow(10, digits);
-    return Math.round(v * f) / f;
+    return new JsonObject(new java.util.LinkedHashMap<String, Object>(n));
   }
 
   private static JsonObject counts(Map<String, LongAdder> m) {
     JsonObject j = new JsonObject();
     new TreeMap<>(m).forEach((k, v) -> j.put(k, v.sum()));
     return j;
-  }
-
-  private void printSummary(JsonObject r) {
-    JsonObject c = r.getJsonObject("connections");
-    JsonObject s = r.getJsonObject("subscriptions");
-    JsonObject w = r.getJsonObject("window");
-    JsonObject l = r.getJsonObject("latency");
-    JsonObject sv = r.getJsonObject("server");
-    JsonObject g = r.getJsonObject("generator");
-    JsonObject t = r.getJsonObject("totals");
-    StringBuilder sb = new StringBuilder();
-    sb.append("\n==== Quotecast load summary ====\n");
-    sb.append(String.format("target         %s  freq %s  types %s%n", o.url, o.freq, String.join(",", o.types)));
-    sb.append(String.format("connections    %d/%d connected (%d failed) in %.1f s; open at end %d; "
-            + "unexpected closes %d %s%n", c.getLong("connected"), o.connections, c.getLong("connectFailures"),
-        c.getDouble("rampSeconds"), c.getLong("openAtEnd"), c.getLong("unexpectedClosesTotal"),
-        c.getJsonObject("closeCodes").isEmpty() ? "" : c.getJsonObject("closeCodes").encode()));
-    sb.append(String.format("subscriptions  %d subscribed, %d rejected %s, error replies %d %s%n",
-        s.getLong("subscribed"), s.getLong("rejected"),
-        s.getJsonObject("rejectCodes").isEmpty() ? "" : s.getJsonObject("rejectCodes").encode(),
-        s.getLong("errorReplies"), s.getJsonObject("errorCodes").isEmpty() ? "" : s.getJsonObject("errorCodes").encode()));
-    sb.append(String.format("window         %.1f s: %d messages = %.0f msg/s, %.2f MB/s (%d frames, %d batches)%n",
-        w.getDouble("seconds"), w.getLong("messages"), w.getDouble("messagesPerSecond"),
-        w.getDouble("bytesPerSecond") / 1e6, w.getLong("frames"), w.getLong("batches")));
-    sb.append(String.format("sequence       window: gaps %d (missed seq %d), stale/dup %d, snapshots %d%n",
-        w.getLong("gaps"), w.getLong("missedSeq"), w.getLong("staleOrDuplicate"), w.getLong("snapshots")));
-    sb.append(String.format("               whole run: gaps %d (missed seq %d; %d right after a snapshot), "
-            + "stale/dup %d (%d right after a snapshot), snapshots %d%n", t.getLong("gaps"), t.getLong("missedSeq"),
-        t.getLong("gapsAfterSnapshot"), t.getLong("staleOrDuplicate"), t.getLong("staleAfterSnapshot"),
-        t.getLong("snapshots")));
-    for (String k : List.of("sourceToClient", "serverToClient", "sourceToServer")) {
-      JsonObject h = l.getJsonObject(k);
-      if (h.getLong("count") == 0) {
-        sb.append(String.format("%-14s no samples%n", k));
-        continue;
-      }
-      sb.append(String.format("%-14s ms p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)%n", k,
-          h.getDouble("p50"), h.getDouble("p90"), h.getDouble("p99"), h.getDouble("p999"), h.getDouble("max"),
-          h.getLong("count")));
-    }
-    if (l.getLong("negativeClampedToZero") > 0 || l.getLong("aboveOneHourClamped") > 0) {
-      sb.append(String.format("               (%d negative latencies clamped to 0, %d above 1 h clamped)%n",
-          l.getLong("negativeClampedToZero"), l.getLong("aboveOneHourClamped")));
-    }
-    if (sv.containsKey("error")) {
-      sb.append(String.format("server         pid %d: %s%n", o.serverPid, sv.getString("error")));
-    }
-    if (sv.containsKey("cpuPercentOfOneCore")) {
-      sb.append(String.format("server         pid %d: CPU %.1f%% of one core, RSS %.0f -> %.0f MB, %d threads%n",
-          o.serverPid, sv.getDouble("cpuPercentOfOneCore"), sv.getDouble("rssMbStart"), sv.getDouble("rssMbEnd"),
-          sv.getInteger("threads")));
-    }
-    sb.append(String.format("generator      CPU %.1f%% of one core, RSS %.0f MB; machine busy %.1f%% of %d cores%n",
-        g.getDouble("cpuPercentOfOneCore", 0.0), g.getDouble("rssMb", 0.0),
-        r.getJsonObject("machine").getDouble("busyPercent", 0.0), g.getInteger("cores")));
-    JsonObject gd = sv.getJsonObject("gatewayCountersInWindow");
-    if (gd != null) {
-      StringBuilder line = new StringBuilder();
-      for (String k : List.of("messagesOut", "bytesOut", "publicationsIn", "messagesIn", "conflated", "malformed")) {
-        JsonObject e = gd.getJsonObject(k);
-        if (e != null) {
-          line.append(String.format(" %s %.0f/s (+%d)", k, e.getDouble("perSecond"), e.getLong("delta")));
-        }
-      }
-      JsonObject conns = gd.getJsonObject("connections");
-      if (conns != null) {
-        line.append(" connections ").append(conns.getLong("end"));
-      }
-      sb.append("server /stats ").append(line).append('\n');
-    }
-    JsonObject ops = sv.getJsonObject("opsEnd");
-    if (ops != null) {
-      for (String k : ops.fieldNames()) {
-        JsonObject e = ops.getJsonObject(k);
-        sb.append(String.format("ops %-10s %s%n", k, e.containsKey("status")
-            ? "HTTP " + e.getInteger("status") : e.getString("error")));
-      }
-    }
-    if (t.getLong("parseErrors") > 0 || t.getLong("unknownChannelMessages") > 0) {
-      sb.append(String.format("WARNING        %d unparsable messages, %d messages on channels not subscribed%n",
-          t.getLong("parseErrors"), t.getLong("unknownChannelMessages")));
-    }
-    System.out.print(sb);
   }
 
   private static void log(String fmt, Object... args) {
