@@ -103,17 +103,26 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
 
+    boolean compression = settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.getString(ConfigKeys.GATEWAY_HOST))
         .setPort(settings.getInt(ConfigKeys.GATEWAY_PORT))
         .setMaxWebSocketFrameSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
         .setMaxWebSocketMessageSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
-        .setPerMessageWebSocketCompressionSupported(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED))
+        .setPerMessageWebSocketCompressionSupported(compression)
         .setPerFrameWebSocketCompressionSupported(false) // the obsolete deflate-frame draft: never
         .setWebSocketCompressionLevel(settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL))
-        .setWebSocketAllowServerNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT))
+        .setWebSocketAllowServerNoContext(true) // a client asking to save memory is never refused compression
         .setWebSocketPreferredClientNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT));
     server = vertx.createHttpServer(options).requestHandler(router);
+    if (compression) {
+      // Vert.x's options cannot skip short messages or keep server context takeover off: see PerMessageDeflate.
+      PerMessageDeflate deflate = new PerMessageDeflate(settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL),
+          settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT),
+          settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT),
+          settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_MIN_MESSAGE_BYTES));
+      server.connectionHandler(deflate::install);
+    }
     Future<JsonArray> sources = vertx.eventBus().<JsonArray>request(Addresses.SOURCE_STATES, new JsonObject())
         .map(reply -> reply.body())
         .otherwise(failure -> new JsonArray()) // the quote role may run on another node or start later
