@@ -165,6 +165,9 @@ class FakeServer {
     this.epoch = 'e1';
     this.seq = {}; // channel -> current seq
     this.refuse = 0; // refuse this many connects (never open)
+    this.batching = false; // like a server with batch > 0: what one turn pushes goes out as one `batch` frame
+    this.frames = []; // every frame pushed to a client, batch frames as sent
+    this.afterWelcome = null; // (socket) => pushes more in the welcome's turn
     this.onRequest = null; // (msg, socket) -> true when handled
     const server = this;
     this.WebSocket = class FakeWebSocket {
@@ -183,6 +186,7 @@ class FakeServer {
           this.readyState = 1;
           this.onopen?.({});
           this.push({ type: 'welcome', ts: Date.now(), data: { connectionId: 'c-' + this.index, node: 'fake', idleTimeoutMs: 45000 } });
+          server.afterWelcome?.(this);
         }, 1);
       }
 
@@ -195,7 +199,25 @@ class FakeServer {
       }
 
       push(obj) {
-        if (this.readyState === 1) this.onmessage?.({ data: JSON.stringify(obj) });
+        if (!server.batching) {
+          this.frame(obj);
+          return;
+        }
+        if (!this.pending) {
+          this.pending = [];
+          setTimeout(() => {
+            const data = this.pending;
+            this.pending = null;
+            this.frame(data.length === 1 ? data[0] : { type: 'batch', ts: Date.now(), data });
+          }, 2);
+        }
+        this.pending.push(obj);
+      }
+
+      frame(obj) {
+        if (this.readyState !== 1) return;
+        server.frames.push(obj);
+        this.onmessage?.({ data: JSON.stringify(obj) });
       }
 
       close(code = 1000, reason = '') {
@@ -312,6 +334,50 @@ test('client: reconnects by itself, resubscribes with since, gets the replay: ev
   } finally {
     await qc.close();
   }
+});
+
+test('client: connects with batch=25 by default; batch frames (the welcome too) are unpacked in order', async () => {
+  const server = new FakeServer();
+  server.batching = true;
+  // a status in the welcome's period: the welcome goes out inside a batch, as a batching server sends it
+  server.afterWelcome = (socket) => socket.push({ type: 'status', ts: Date.now(), data: { source: 'simulator', state: 'up' } });
+  const { qc, events } = newClient(server);
+  const seqs = [];
+  const sub = qc.subscribe(TRADE, (u) => seqs.push(u.seq));
+  try {
+    await qc.connect();
+    await sub.ready;
+    for (let i = 0; i < 6; i++) server.publish(TRADE);
+    await waitFor('trades', () => seqs.length === 6);
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
+    assert.equal(new URL(server.last.url).searchParams.get('batch'), '25');
+    const batches = server.frames.filter((f) => f.type === 'batch');
+    assert.ok(batches.some((b) => b.data[0].type === 'welcome'), 'the welcome came inside a batch');
+    assert.ok(batches.some((b) => b.data.filter((m) => m.ch === TRADE).length === 6), 'the trades came as one frame');
+    assert.equal(qc.welcome.connectionId, 'c-0');
+    assert.equal(events.filter((e) => e.type === 'reset').length, 0);
+  } finally {
+    await qc.close();
+  }
+});
+
+test('client: batch 0 leaves the parameter out, a URL with its own batch keeps it, a bad batch is refused', async () => {
+  const server = new FakeServer();
+  const off = newClient(server, { batch: 0 }).qc;
+  try {
+    await off.connect();
+    assert.equal(new URL(server.last.url).searchParams.has('batch'), false);
+  } finally {
+    await off.close();
+  }
+  const own = newClient(server, { url: 'ws://fake:8080/ws?batch=5' }).qc;
+  try {
+    await own.connect();
+    assert.deepEqual(new URL(server.last.url).searchParams.getAll('batch'), ['5']);
+  } finally {
+    await own.close();
+  }
+  for (const batch of [-1, 1001, 2.5, '25']) assert.throws(() => newClient(server, { batch }), RangeError);
 });
 
 test('client: a seq gap on a live connection sends resume; later messages wait for the replay', async () => {

@@ -43,14 +43,21 @@ after(async () => {
 const HARNESS = `
 import * as Q from '/js/quotecast.js';
 const h = window.h = {
-  Q, qc: null, events: [], trades: [], quotes: [], sockets: [], sent: [], dropper: null,
+  Q, qc: null, events: [], trades: [], quotes: [], sockets: [], sent: [], dropper: null, frames: 0, batchFrames: 0,
   start(o) {
     // A WebSocket that records what the client sends and can lose chosen incoming messages (h.dropper)
     class TestWebSocket extends WebSocket {
       constructor(url, protocols) { super(url, protocols); h.sockets.push(this); }
       send(data) { h.sent.push({ t: Date.now(), msg: JSON.parse(data) }); super.send(data); }
       get onmessage() { return super.onmessage; }
-      set onmessage(fn) { super.onmessage = (ev) => { if (h.dropper && h.dropper(ev.data)) return; fn(ev); }; }
+      set onmessage(fn) {
+        super.onmessage = (ev) => {
+          h.frames++;
+          if (ev.data.startsWith('{"type":"batch"')) h.batchFrames++;
+          if (h.dropper && h.dropper(ev.data)) return;
+          fn(ev);
+        };
+      }
     }
     const tokenSupplier = o.tier ? async () => {
       const r = await fetch('/api/v1/auth/dev-token', { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -58,7 +65,7 @@ const h = window.h = {
       if (!r.ok) throw new Error('dev-token: HTTP ' + r.status);
       return (await r.json()).token;
     } : undefined;
-    const qc = h.qc = new Q.QuotecastClient({ transport: o.transport, WebSocket: TestWebSocket, tokenSupplier,
+    const qc = h.qc = new Q.QuotecastClient({ transport: o.transport, WebSocket: TestWebSocket, tokenSupplier, batch: o.batch,
       sockJsTransports: o.sockJsTransports, client: 'e2e-client-test/1' });
     for (const type of ['state', 'connected', 'disconnected', 'terminated', 'reset', 'recovery', 'rejected', 'subscribed']) {
       qc.on(type, (d) => h.events.push({ type, t: Date.now(), ...d, welcome: undefined,
@@ -170,8 +177,36 @@ test('WebSocket dropped under the client while the server keeps publishing: resu
   }
 });
 
-test('messages lost on a live connection: the seq gap triggers resume and the stream stays contiguous', async () => {
+test('by default the client batches (25 ms) and Chromium negotiates permessage-deflate: the stream arrives whole', async () => {
   const { context, page, problems } = await openHarness({ transport: 'websocket', tier: 'pro' });
+  try {
+    await until(page, () => window.h.trades.length >= 100 && window.h.quotes.length >= 3);
+    const r = await page.evaluate(() => {
+      const h = window.h;
+      const ws = h.sockets[h.sockets.length - 1];
+      return { extensions: ws.extensions, url: ws.url, batch: h.qc.welcome.batch, frames: h.frames,
+        batchFrames: h.batchFrames, messages: h.trades.length + h.quotes.length, check: h.check() };
+    });
+    // Chromium's own permessage-deflate (a standard client the server did not write) inflates every frame
+    assert.match(r.extensions, /permessage-deflate/, `negotiated: ${r.extensions}`);
+    assert.match(r.extensions, /server_no_context_takeover/, 'the server keeps no deflate window (the default)');
+    assert.equal(new URL(r.url).searchParams.get('batch'), '25');
+    assert.equal(r.batch, 25, 'the welcome confirms the batch');
+    assert.ok(r.batchFrames > 0 && r.frames < r.messages, `fewer frames than messages: ${JSON.stringify(r)}`);
+    assert.equal(r.check.length, 1);
+    assert.deepEqual(r.check[0].gaps, [], 'no gap');
+    assert.equal(r.check[0].dups, 0, 'no duplicate');
+    assert.deepEqual(problems, []);
+    console.log(`# batched + deflate: ${r.messages} messages in ${r.frames} frames (${r.batchFrames} batches); `
+      + `Sec-WebSocket-Extensions: ${r.extensions}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('messages lost on a live connection: the seq gap triggers resume and the stream stays contiguous', async () => {
+  // batch 0: the dropper below loses single trade messages, which a batch frame would carry together with others
+  const { context, page, problems } = await openHarness({ transport: 'websocket', tier: 'pro', batch: 0 });
   try {
     await until(page, () => window.h.trades.length >= 100);
     // lose the next 5 trade messages of 600519.SH on the way in

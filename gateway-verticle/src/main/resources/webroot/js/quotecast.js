@@ -49,6 +49,8 @@ const DEFAULTS = Object.freeze({
   welcomeTimeoutMs: 10000,
   maxPendingPerChannel: 10000,
   avoidMs: 30000,
+  // the server combines what it has for the connection into one frame per period (docs/BANDWIDTH.md); 0 = off
+  batch: 25,
   autoConnect: true,
   sockJsSrc: '/webjars/sockjs-client/1.6.1/dist/sockjs.min.js',
 });
@@ -386,6 +388,8 @@ export class QuotecastClient extends EventTarget {
    *   `notice token_expiring` (then sent with the `auth` op)
    * @param {'auto'|'websocket'|'sockjs'} [options.transport] default `auto`: WebSocket, SockJS when it cannot connect
    * @param {string} [options.client] shown in the server's diagnostics
+   * @param {number} [options.batch] default 25: the `batch` connect parameter (ms, 0–1000; 0 = every message as soon as
+   *   it is ready); a `batch` already in `url` wins
    * @param {Function} [options.WebSocket] a WebSocket implementation (Node 20: the `ws` package, or run with
    *   --experimental-websocket); default globalThis.WebSocket
    * @param {Function} [options.SockJS] a SockJS implementation; in browsers it is loaded from the gateway when needed
@@ -399,6 +403,7 @@ export class QuotecastClient extends EventTarget {
     if (o.url && o.discovery) throw new TypeError('set at most one of url and discovery');
     if (!['auto', 'websocket', 'sockjs'].includes(o.transport)) throw new TypeError(`transport: auto, websocket or sockjs, got ${o.transport}`);
     if (!(o.pingIntervalMs > 0) || !(o.idleTimeoutMs > o.pingIntervalMs)) throw new RangeError('need 0 < pingIntervalMs < idleTimeoutMs');
+    if (!Number.isInteger(o.batch) || o.batch < 0 || o.batch > 1000) throw new RangeError(`batch: an integer from 0 to 1000 (ms), got ${o.batch}`);
     this.options = o;
     if (o.url) {
       this._fixedUrl = /^https?:/i.test(o.url) ? wsUrlFrom(o.url) : o.url;
@@ -643,6 +648,7 @@ export class QuotecastClient extends EventTarget {
       const token = await this._token();
       if (stale()) return;
       const params = { client: this.options.client, token };
+      if (this.options.batch > 0 && !new URL(url).searchParams.has('batch')) params.batch = this.options.batch;
       if (kind === 'sockjs') {
         const src = this.options.sockJsSrc;
         const SockJS = this.options.SockJS || await loadSockJs(/^https?:/i.test(src) ? src : httpBaseFrom(url) + src);

@@ -435,7 +435,10 @@ public final class LoadClient {
           .put("cpuSeconds", round(serverEnd.cpuSecondsSince(serverStart), 2))
           .put("rssMbStart", round(serverStart.rssKb() / 1024.0, 1))
           .put("rssMbEnd", round(serverEnd.rssKb() / 1024.0, 1))
-          .put("threads", serverEnd.threads());
+          .put("threads", serverEnd.threads())
+          .put("writeSyscallsPerSecond", round(serverEnd.perSecondSince(serverStart, ProcStats.Sample::syscw), 1))
+          .put("readSyscallsPerSecond", round(serverEnd.perSecondSince(serverStart, ProcStats.Sample::syscr), 1))
+          .put("bytesWrittenPerSecond", round(serverEnd.perSecondSince(serverStart, ProcStats.Sample::wchar), 0));
     } else if (o.serverPid > 0) {
       server.put("error", "could not read /proc/" + o.serverPid + " at the " + (serverStart == null ? "start" : "end")
           + " of the window (has the server exited?)");

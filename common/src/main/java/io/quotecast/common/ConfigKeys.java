@@ -23,7 +23,7 @@ public final class ConfigKeys {
   public static final String GATEWAY_COMPRESSION_ENABLED = "gateway.compression.enabled";
   /** Deflate level 1 (fastest) to 9 (smallest). */
   public static final String GATEWAY_COMPRESSION_LEVEL = "gateway.compression.level";
-  /** Accept a client's server_no_context_takeover: no deflate window kept per connection between messages. */
+  /** No deflate window kept per connection between messages, whether or not the client asked (server_no_context_takeover). */
   public static final String GATEWAY_COMPRESSION_SERVER_NO_CONTEXT = "gateway.compression.serverNoContextTakeover";
   /** Ask clients for client_no_context_takeover. */
   public static final String GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT = "gateway.compression.clientNoContextTakeover";
@@ -223,4 +223,8 @@ public final class ConfigKeys {
   public static final String OVERLOAD_DEGRADED_FREQ = "overload.degradedFreq";
   /** From level 3, at most this many connections per second are shed per node. */
   public static final String OVERLOAD_SHED_PER_SECOND = "overload.shedPerSecond";
+
+  // ---- bandwidth (issue 7) -----------------------------------------------------------------------------------------
+  /** Messages (frames) smaller than this many bytes go out uncompressed on a permessage-deflate connection. */
+  public static final String GATEWAY_COMPRESSION_MIN_MESSAGE_BYTES = "gateway.compression.minMessageBytes";
 }

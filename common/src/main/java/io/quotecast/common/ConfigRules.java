@@ -29,6 +29,7 @@ public final class ConfigRules {
       Map.entry(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, new IntRange(1024, 64 << 20)),
       Map.entry(ConfigKeys.GATEWAY_WRITE_QUEUE_BYTES, new IntRange(1024, 1L << 30)),
       Map.entry(ConfigKeys.GATEWAY_COMPRESSION_LEVEL, new IntRange(1, 9)),
+      Map.entry(ConfigKeys.GATEWAY_COMPRESSION_MIN_MESSAGE_BYTES, new IntRange(0, 64 << 20)),
       Map.entry(ConfigKeys.GATEWAY_MALFORMED_LIMIT, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.GATEWAY_MALFORMED_WINDOW_MS, new IntRange(1, MAX_INT)),
       Map.entry(ConfigKeys.LIMITS_CONNECTIONS_PER_NODE, new IntRange(1, MAX_INT)),

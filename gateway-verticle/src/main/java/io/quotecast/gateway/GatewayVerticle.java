@@ -107,6 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
 
+    boolean compression = settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.getString(ConfigKeys.GATEWAY_HOST))
         .setPort(settings.getInt(ConfigKeys.GATEWAY_PORT))
@@ -115,15 +116,26 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setMaxWebSocketFrameSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
         .setMaxWebSocketMessageSize(settings.getInt(ConfigKeys.GATEWAY_MAX_FRAME_BYTES))
-        .setPerMessageWebSocketCompressionSupported(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_ENABLED))
+        .setPerMessageWebSocketCompressionSupported(compression)
         .setPerFrameWebSocketCompressionSupported(false) // the obsolete deflate-frame draft: never
         .setWebSocketCompressionLevel(settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL))
-        .setWebSocketAllowServerNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT))
+        .setWebSocketAllowServerNoContext(true) // a client asking to save memory is never refused compression
         .setWebSocketPreferredClientNoContext(settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT));
     HandshakeDeadline handshakes = new HandshakeDeadline(vertx,
         settings.getLong(ConfigKeys.GATEWAY_HANDSHAKE_TIMEOUT_MS), gw.counters);
+    // Vert.x's options cannot skip short messages or keep server context takeover off: see PerMessageDeflate.
+    PerMessageDeflate deflate = compression ? new PerMessageDeflate(
+        settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_LEVEL),
+        settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT),
+        settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT),
+        settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_MIN_MESSAGE_BYTES)) : null;
     server = vertx.createHttpServer(options)
-        .connectionHandler(handshakes::accepted)
+        .connectionHandler(connection -> {
+          handshakes.accepted(connection);
+          if (deflate != null) {
+            deflate.install(connection);
+          }
+        })
         .requestHandler(request -> {
           handshakes.requested(request.connection());
           router.handle(request);

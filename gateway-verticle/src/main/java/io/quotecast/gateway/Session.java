@@ -573,15 +573,20 @@ final class Session {
         sb.append(batch.get(i).text());
       }
       write(new OutboundMessage(sb.append("]}").toString()));
-      sent += batch.size() - 1; // count messages, not frames
+      // count messages, not frames, batched or not (bytes are the frame's, before any compression)
+      sent += batch.size() - 1;
+      gw.counters.messagesOut.add(batch.size() - 1);
     }
     batch.clear();
     batchBytes = 0;
   }
 
+  /**
+   * A new batch period applies from the next message: what the old period holds goes out now, so nothing waits
+   * longer than the period it was queued under, and a shorter period is not stuck behind a longer timer.
+   */
   void setBatch(int ms) {
-    if (ms == 0 && batchMs > 0) {
-      batchMs = 0;
+    if (ms != batchMs) {
       flushBatch();
     }
     batchMs = ms;

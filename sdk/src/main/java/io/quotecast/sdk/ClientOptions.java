@@ -8,6 +8,14 @@ import java.util.function.Supplier;
 
 /** How a {@link QuotecastClient} finds, authenticates to and watches the server. Fluent setters. */
 public final class ClientOptions {
+  /**
+   * The connect-time {@code batch} (ms) unless set: the server combines what it has for the connection into at most
+   * one frame per period. Measured in docs/BANDWIDTH.md: far fewer frames and write syscalls for a few ms of latency.
+   */
+  public static final int DEFAULT_BATCH_MS = 25;
+  /** The largest batch the server accepts (PROTOCOL.md §4 {@code configure}). */
+  public static final int MAX_BATCH_MS = 1000;
+
   private String discoveryUrl;
   private String url;
   private Supplier<Future<String>> tokenSupplier;
@@ -19,6 +27,7 @@ public final class ClientOptions {
   private long staleAfterMs = 0;
   private int maxPendingPerChannel = 10_000;
   private long ackIntervalMs = 0;
+  private int batchMs = DEFAULT_BATCH_MS;
   private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
   /** Connect through discovery: {@code GET <base>/api/v1/endpoints} on each connect, e.g. {@code http://lb:8080}. */
@@ -88,6 +97,16 @@ public final class ClientOptions {
     return this;
   }
 
+  /**
+   * Asks the server to batch ({@code batch} connect parameter, PROTOCOL.md §6): messages wait at most this many ms and
+   * go out together, one frame per period. {@value #DEFAULT_BATCH_MS} by default; 0 = every message as soon as it is
+   * ready (lowest latency, most frames). A {@code batch} already in {@link #setUrl} (or a discovered URL) wins.
+   */
+  public ClientOptions setBatchMs(int batchMs) {
+    this.batchMs = batchMs;
+    return this;
+  }
+
   /** The jitter's random source, in [0, 1); tests make it deterministic. */
   public ClientOptions setRandom(DoubleSupplier random) {
     this.random = Objects.requireNonNull(random);
@@ -138,6 +157,10 @@ public final class ClientOptions {
     return ackIntervalMs;
   }
 
+  public int batchMs() {
+    return batchMs;
+  }
+
   public DoubleSupplier random() {
     return random;
   }
@@ -148,6 +171,9 @@ public final class ClientOptions {
     }
     if (pingIntervalMs <= 0 || idleTimeoutMs <= pingIntervalMs) {
       throw new IllegalArgumentException("need 0 < pingIntervalMs < idleTimeoutMs");
+    }
+    if (batchMs < 0 || batchMs > MAX_BATCH_MS) {
+      throw new IllegalArgumentException("batchMs must be from 0 to " + MAX_BATCH_MS + " (0 = off)");
     }
     if (ackIntervalMs < 0) {
       throw new IllegalArgumentException("ackIntervalMs must be >= 0 (0 = off)");

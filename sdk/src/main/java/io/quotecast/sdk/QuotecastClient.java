@@ -400,6 +400,19 @@ public final class QuotecastClient {
     return options.tokenSupplier() == null ? Future.succeededFuture(null) : options.tokenSupplier().get();
   }
 
+  /** True when the raw query string has {@code name} as a parameter. */
+  static boolean hasParameter(String rawQuery, String name) {
+    if (rawQuery == null) {
+      return false;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.equals(name) || pair.startsWith(name + "=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Future<Void> open(String url, String token) {
     if (closed) {
       return Future.succeededFuture();
@@ -410,6 +423,9 @@ public final class QuotecastClient {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/ws" : uri.getRawPath();
     String query = (uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&")
         + "client=" + URLEncoder.encode(options.clientName(), StandardCharsets.UTF_8);
+    if (options.batchMs() > 0 && !hasParameter(uri.getRawQuery(), "batch")) {
+      query += "&batch=" + options.batchMs();
+    }
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(port).setSsl(ssl)
         .setURI(path + "?" + query);
     if (token != null && !token.isEmpty()) {

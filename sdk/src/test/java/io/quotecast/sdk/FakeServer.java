@@ -18,16 +18,39 @@ final class FakeServer {
   static final class Conn {
     final ServerWebSocket ws;
     final String authorization;
+    /** The upgrade request's URI, query included. */
+    final String uri;
     final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+    /** Between {@link #startBatch} and {@link #endBatch}: what is sent meanwhile, to go out as one batch frame. */
+    private JsonArray batch;
 
     Conn(ServerWebSocket ws) {
       this.ws = ws;
+      this.uri = ws.uri();
       this.authorization = ws.headers().get("Authorization");
       ws.textMessageHandler(t -> received.add(new JsonObject(t)));
     }
 
     void send(JsonObject m) {
-      ws.writeTextMessage(m.put("ts", System.currentTimeMillis()).encode());
+      m.put("ts", System.currentTimeMillis());
+      if (batch != null) {
+        batch.add(m);
+      } else {
+        ws.writeTextMessage(m.encode());
+      }
+    }
+
+    /** Messages sent from now on are combined, as a server with {@code batch} > 0 does (PROTOCOL.md §6). */
+    void startBatch() {
+      batch = new JsonArray();
+    }
+
+    /** Sends what was combined since {@link #startBatch} as one {@code batch} frame. */
+    void endBatch() {
+      JsonArray data = batch;
+      batch = null;
+      ws.writeTextMessage(new JsonObject().put("type", "batch").put("ts", System.currentTimeMillis()).put("data", data)
+          .encode());
     }
 
     void welcome() {

@@ -115,6 +115,69 @@ class QuotecastClientTest {
   }
 
   @Test
+  void connectsWithTheDefaultBatchAndUnpacksBatchFramesInOrder() throws Exception {
+    FakeServer server = FakeServer.start(vertx);
+    BlockingQueue<String> welcomes = new LinkedBlockingQueue<>();
+    client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url()), new ConnectionListener() {
+      @Override
+      public void connected(String url, JsonObject welcome) {
+        welcomes.add(welcome.getString("node"));
+      }
+    });
+    client.subscribe(CH, listener);
+    client.start();
+    FakeServer.Conn c = server.next();
+    assertTrue(c.uri.contains("batch=" + ClientOptions.DEFAULT_BATCH_MS), c.uri);
+    // A batching server sends even the welcome in a batch, with whatever else the period held.
+    c.startBatch();
+    c.welcome();
+    c.send(new JsonObject().put("type", "status").put("data", new JsonObject().put("source", "simulator")
+        .put("state", "up")));
+    c.endBatch();
+    JsonObject sub = c.expect("subscribe");
+    c.startBatch();
+    c.subscribed(sub, CH, 1, "e1");
+    c.trade(CH, 1, new JsonObject().put("snapshot", true).put("epoch", "e1"));
+    c.trade(CH, 2, null);
+    c.send(new JsonObject().put("type", "some-future-type")); // ignored (§2), the rest still delivered
+    c.trade(CH, 3, null);
+    c.endBatch();
+    c.startBatch();
+    c.trade(CH, 4, null);
+    c.trade(CH, 5, null);
+    c.endBatch();
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(5));
+    assertEquals("fake", welcomes.poll(FakeServer.WAIT_S, TimeUnit.SECONDS), "the welcome inside the batch was seen");
+    assertNull(updates.poll(200, TimeUnit.MILLISECONDS), "nothing twice");
+    assertTrue(resets.isEmpty(), () -> "no gap: " + resets);
+  }
+
+  @Test
+  void batchZeroConnectsWithoutItAndAUrlsOwnBatchWins() throws Exception {
+    FakeServer server = FakeServer.start(vertx);
+    client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url()).setBatchMs(0));
+    client.start();
+    String plain = server.next().uri;
+    assertTrue(!plain.contains("batch="), plain);
+    client.close().await(10, TimeUnit.SECONDS);
+
+    client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url() + "?batch=5"));
+    client.start();
+    String own = server.next().uri;
+    assertTrue(own.contains("batch=5") && own.indexOf("batch=") == own.lastIndexOf("batch="), own);
+  }
+
+  @Test
+  void aBatchOutsideWhatTheServerAcceptsIsRefusedUpFront() {
+    for (int bad : new int[] {-1, ClientOptions.MAX_BATCH_MS + 1}) {
+      ClientOptions o = new ClientOptions().setUrl("ws://127.0.0.1:1/ws").setBatchMs(bad);
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> QuotecastClient.create(vertx, o));
+      assertTrue(e.getMessage().contains("batchMs"), e.getMessage());
+    }
+  }
+
+  @Test
   void gapSendsResumeAndDeliversInOrder() throws Exception {
     FakeServer server = FakeServer.start(vertx);
     client = QuotecastClient.create(vertx, new ClientOptions().setUrl(server.url()));
