@@ -462,21 +462,23 @@ test('client: close codes 4003/4100 and, without a token supplier, 1008 stop it;
   }
 });
 
-test('client: a shutdown notice moves it to the listed endpoint after reconnectAfterMs', async () => {
-  const server = new FakeServer();
-  const { qc, events } = newClient(server);
-  try {
-    await qc.connect();
-    const t0 = Date.now();
-    server.last.push({ type: 'notice', ts: t0, data: { event: 'shutdown', reconnectAfterMs: 120, endpoints: ['ws://other:8081/ws'] } });
-    await waitFor('moved', () => events.filter((e) => e.type === 'connected').length === 2);
-    assert.ok(Date.now() - t0 >= 110, `waited ${Date.now() - t0} ms`);
-    assert.match(server.last.url, /^ws:\/\/other:8081\/ws\?/);
-    assert.equal(events.find((e) => e.type === 'notice').event, 'shutdown');
-  } finally {
-    await qc.close();
-  }
-});
+for (const event of ['shutdown', 'overloaded']) {
+  test(`client: a ${event} notice moves it to the listed endpoint after reconnectAfterMs`, async () => {
+    const server = new FakeServer();
+    const { qc, events } = newClient(server);
+    try {
+      await qc.connect();
+      const t0 = Date.now();
+      server.last.push({ type: 'notice', ts: t0, data: { event, reconnectAfterMs: 120, endpoints: ['ws://other:8081/ws'] } });
+      await waitFor('moved', () => events.filter((e) => e.type === 'connected').length === 2);
+      assert.ok(Date.now() - t0 >= 110, `waited ${Date.now() - t0} ms`);
+      assert.match(server.last.url, /^ws:\/\/other:8081\/ws\?/);
+      assert.equal(events.find((e) => e.type === 'notice').event, event);
+    } finally {
+      await qc.close();
+    }
+  });
+}
 
 test('client: pings, and treats a connection silent past idleTimeoutMs as dead', async () => {
   const server = new FakeServer();

@@ -5,7 +5,7 @@
 //   const sub = qc.subscribe('trade:600519.SH', { freq: 'realtime' }, (u) => console.log(u.seq, u.data.price));
 //
 // It speaks PROTOCOL.md v1 and behaves like the Java SDK (sdk/): discovery through GET /api/v1/endpoints, reconnect
-// with full-jitter backoff (0.5 s to 20 s), shutdown/rebalance notices, resubscribe with `since`, resume on trade
+// with full-jitter backoff (0.5 s to 20 s), shutdown/rebalance/overloaded notices, resubscribe with `since`, resume on trade
 // seq gaps, so each callback sees every seq of an epoch once and in order; new epochs and data that could not be
 // recovered are reported. Prices stay exact decimal strings ("1725.50"): the library never turns them into floats.
 // See docs/JS-CLIENT.md.
@@ -941,7 +941,8 @@ export class QuotecastClient extends EventTarget {
         info.closingCode = typeof data.code === 'number' ? data.code : null;
         info.closingReason = data.reason || '';
       }
-    } else if (data.event === 'shutdown' || data.event === 'rebalance') {
+    } else if (data.event === 'shutdown' || data.event === 'rebalance' || data.event === 'overloaded') {
+      // the node is leaving, moving us, or shedding us under overload: go where it says, when it says
       const after = Math.max(0, Number(data.reconnectAfterMs) || 0);
       const endpoints = Array.isArray(data.endpoints) ? data.endpoints.filter((e) => typeof e === 'string') : [];
       this._moveTo = endpoints[0] || null;

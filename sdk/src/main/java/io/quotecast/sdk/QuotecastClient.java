@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 
 /**
  * A Quotecast connection that stays up: it finds a gateway (fixed URL or discovery), reconnects with full-jitter
- * backoff, follows {@code shutdown}/{@code rebalance} notices and 503 refusals to the endpoints they name,
+ * backoff, follows {@code shutdown}/{@code rebalance}/{@code overloaded} notices and 503 refusals to the endpoints they name,
  * resubscribes with {@code since} and resumes gaps, so each listener sees every seq of an epoch once and in order
  * (PROTOCOL.md §4, §6–§8), and optionally acknowledges what it delivered.
  *
@@ -81,7 +81,7 @@ public final class QuotecastClient {
   private long tickTimer = -1;
   private long reconnectTimer = -1;
   private long moveTimer = -1;
-  /** Set by a shutdown/rebalance notice: when to reconnect instead of backing off (where: {@link #preferred}). */
+  /** Set by a shutdown/rebalance/overloaded notice: when to reconnect instead of backing off (where: {@link #preferred}). */
   private long moveAt = -1;
 
   private QuotecastClient(Vertx vertx, ClientOptions options, ConnectionListener events) {
@@ -657,7 +657,8 @@ public final class QuotecastClient {
   private void onNotice(JsonObject data) {
     events.notice(data);
     String event = data.getString("event", "");
-    if (event.equals("shutdown") || event.equals("rebalance")) {
+    // the node is leaving, moving us, or shedding us under overload: go where it says, when it says
+    if (event.equals("shutdown") || event.equals("rebalance") || event.equals("overloaded")) {
       long after = Math.max(0, data.getLong("reconnectAfterMs", 0L));
       List<String> endpoints = strings(data.getJsonArray("endpoints"));
       endpoints.remove(wsUrl); // the node that is leaving is no place to go

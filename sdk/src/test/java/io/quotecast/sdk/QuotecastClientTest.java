@@ -249,6 +249,16 @@ class QuotecastClientTest {
 
   @Test
   void rebalanceNoticeMovesToTheNamedEndpointFoundThroughDiscovery() throws Exception {
+    noticeMovesToTheNamedEndpoint("rebalance");
+  }
+
+  /** A node shedding connections under overload names where to go, as a rebalance does. */
+  @Test
+  void overloadedNoticeMovesToTheNamedEndpoint() throws Exception {
+    noticeMovesToTheNamedEndpoint("overloaded");
+  }
+
+  private void noticeMovesToTheNamedEndpoint(String event) throws Exception {
     FakeServer a = FakeServer.start(vertx);
     FakeServer b = FakeServer.start(vertx);
     a.endpoints = new JsonObject().put("endpoints", new JsonArray()
@@ -263,7 +273,7 @@ class QuotecastClientTest {
     ca.subscribed(sub, CH, 3, "e1");
     ca.trade(CH, 3, new JsonObject().put("snapshot", true).put("epoch", "e1"));
     assertEquals(List.of(3L), seqs(1));
-    ca.send(new JsonObject().put("type", "notice").put("data", new JsonObject().put("event", "rebalance")
+    ca.send(new JsonObject().put("type", "notice").put("data", new JsonObject().put("event", event)
         .put("reconnectAfterMs", 50).put("endpoints", new JsonArray().add(b.url()))));
     // the backoff window is 10 s+: arriving at b well within the wait proves the notice's delay was used
     FakeServer.Conn cb = b.next();
