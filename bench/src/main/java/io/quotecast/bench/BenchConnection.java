@@ -40,6 +40,8 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
   private final MessageScanner.Envelope env = new MessageScanner.Envelope();
   private final MessageScanner.Envelope inner = new MessageScanner.Envelope();
   private ClientWebSocket ws;
+  /** Set once the handshake succeeded: a ClientWebSocket that never connected throws on isClosed(). */
+  private volatile boolean upgraded;
   private Buffer partial;
   private long batchRecvUs;
   private long batchTs;
@@ -81,6 +83,7 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
     });
     return ws.connect(options).compose(w -> {
       stats.handshake.recordValue(Math.max(0, (System.nanoTime() - startNs) / 1000));
+      upgraded = true;
       stats.connected.increment();
       stats.open.increment();
       // --channels 0: an idle connection that subscribes to nothing (S4)
@@ -99,7 +102,7 @@ final class BenchConnection implements MessageScanner.ElementVisitor {
 
   Future<Void> close() {
     stopping = true;
-    if (ws == null || ws.isClosed()) {
+    if (ws == null || !upgraded || ws.isClosed()) {
       return Future.succeededFuture();
     }
     return ws.close((short) 1000, "bench done");

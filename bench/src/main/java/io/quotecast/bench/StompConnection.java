@@ -58,6 +58,7 @@ final class StompConnection {
     });
     return ws.connect(new WebSocketConnectOptions(options).addSubProtocol("v12.stomp")).compose(w -> {
       stats.handshake.recordValue(Math.max(0, (System.nanoTime() - startNs) / 1000));
+      upgraded = true;
       stats.connected.increment();
       stats.open.increment();
       return ws.writeTextMessage("CONNECT\naccept-version:1.2\nhost:" + host + "\nheart-beat:0,0\n\n\0");
@@ -68,9 +69,12 @@ final class StompConnection {
     });
   }
 
+  /** Set once the handshake succeeded: a ClientWebSocket that never connected throws on isClosed(). */
+  private volatile boolean upgraded;
+
   Future<Void> close() {
     bench.stopping = true;
-    if (ws == null || ws.isClosed()) {
+    if (ws == null || !upgraded || ws.isClosed()) {
       return Future.succeededFuture();
     }
     // no DISCONNECT: without a receipt Spring answers it with ERROR "Session closed.", with one a RECEIPT, and both
