@@ -337,10 +337,10 @@ public final class LoadClient {
         .compose(resp -> resp.body().map(body -> new HttpResult(resp.statusCode(), body.toString())));
   }
 
-  /** GET /health (end only) and /stats of the operations port; failures and 404s are recorded, not fatal. */
+  /** GET /health/live and /health/ready (end only) and /stats of the operations port; failures and 404s are recorded, not fatal. */
   private JsonObject opsSnapshot(boolean withHealth) {
     JsonObject out = new JsonObject();
-    List<String> paths = withHealth ? List.of("/health", "/health/ready", "/stats") : List.of("/stats");
+    List<String> paths = withHealth ? List.of("/health/live", "/health/ready", "/stats") : List.of("/stats");
     for (String p : paths) {
       String url = o.opsBase() + p;
       JsonObject entry = new JsonObject().put("url", url);
