@@ -130,6 +130,10 @@ class OverloadTest {
 
       // Level 2: a new free connection is refused before the upgrade, or at its first authentication.
       assertTrue(QuotecastServer.poll(() -> level() >= 2, 10_000), "level 2");
+      // the node publishes its level with its load: the other nodes' endpoint lists put it after calmer ones
+      assertTrue(QuotecastServer.poll(() -> server.get("/api/v1/endpoints").bodyAsJsonObject()
+          .getJsonArray("endpoints").getJsonObject(0).getInteger("overloadLevel") >= 2, 5_000),
+          "GET /api/v1/endpoints shows the level");
       HttpResponse<Buffer> refused = QuotecastServer.await(server.http.get("/ws")
           .putHeader("Authorization", "Bearer " + token("f3", "free")).send(), QuotecastServer.TIMEOUT_S);
       assertEquals(503, refused.statusCode());

@@ -45,16 +45,18 @@ final class Fleet {
     List<GatewayLoad> loads = new ArrayList<>();
     String me = self.nodeId();
     long lag = 0;
+    int overloadLevel = 0;
     if (table != null) {
       for (GatewayLoad l : table.loads()) {
         if (l.node().equals(me)) {
           lag = l.eventLoopLagMs();
+          overloadLevel = l.overloadLevel();
         } else {
           loads.add(l);
         }
       }
     }
-    loads.add(self.now(lag));
+    loads.add(self.now(lag, overloadLevel));
     loads.sort(GatewayLoad.LEAST_LOADED_FIRST);
     return loads;
   }

@@ -92,7 +92,7 @@ public final class GatewayNodeVerticle extends VerticleBase {
       return Future.succeededFuture(); // the cluster is slow; the next tick tries again
     }
     reporting = true;
-    GatewayLoad mine = self.now(lag.maxMs());
+    GatewayLoad mine = self.now(lag.maxMs(), overload.levelNumber());
     // Dead nodes drop out by membership at once; the TTL only clears entries of nodes that stopped reporting while
     // still members, so it is generous enough that a busy node's late report never makes it vanish from the list.
     return loads.put(mine.node(), mine.toJson(), Math.max(10 * intervalMs, 5000))

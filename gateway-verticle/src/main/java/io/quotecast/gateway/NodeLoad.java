@@ -41,14 +41,14 @@ final class NodeLoad {
     return counters.connections.get();
   }
 
-  /** The load now; {@code eventLoopLagMs} comes from the caller, which measures it. */
-  GatewayLoad now(long eventLoopLagMs) {
+  /** The load now; {@code eventLoopLagMs} and {@code overloadLevel} come from the caller, which measures them. */
+  GatewayLoad now(long eventLoopLagMs, int overloadLevel) {
     int connections = (int) Math.min(Integer.MAX_VALUE, counters.connections.get());
     String s = state.draining() ? GatewayLoad.DRAINING
         : connections >= maxConnections ? GatewayLoad.FULL : GatewayLoad.READY;
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     return new GatewayLoad(cluster.nodeId(), name, url, connections, maxConnections, processCpu(), heap.getUsed(),
-        heap.getMax(), eventLoopLagMs, s, System.currentTimeMillis());
+        heap.getMax(), eventLoopLagMs, s, System.currentTimeMillis(), overloadLevel);
   }
 
   /** The process's recent CPU load, 0..1, or -1 where the JVM does not tell. */

@@ -73,6 +73,11 @@ final class NodeOverload {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
+  /** The level now (0 = normal), as this node publishes it with its load for the other nodes' endpoint lists. */
+  int levelNumber() {
+    return ladder.level().number();
+  }
+
   /** One sample and decision; the level goes out to the instances whether it changed or not (late joiners). */
   void tick() {
     long now = System.currentTimeMillis();

@@ -204,7 +204,8 @@ final class RestApi {
     for (GatewayLoad l : gw.fleet.loads()) {
       endpoints.add(new JsonObject().put("url", l.url()).put("node", l.node()).put("name", l.name())
           .put("connections", l.connections()).put("maxConnections", l.maxConnections())
-          .put("cpu", l.cpu() < 0 ? null : Math.round(l.cpu() * 1000) / 1000.0).put("state", l.state()));
+          .put("cpu", l.cpu() < 0 ? null : Math.round(l.cpu() * 1000) / 1000.0).put("state", l.state())
+          .put("overloadLevel", l.overloadLevel()));
     }
     ctx.response().putHeader("Cache-Control", "no-store");
     json(ctx, new JsonObject().put("endpoints", endpoints).put("self", gw.load.url).encode());

@@ -20,19 +20,32 @@ import java.util.List;
  * @param eventLoopLagMs how late a 100 ms timer fired, at most over the last interval
  * @param state {@value #READY}, {@value #DRAINING} or {@value #FULL}
  * @param updatedAt epoch ms of this report
+ * @param overloadLevel the node's overload level (README "Overload"; 0 = normal): a node that is slowing, refusing
+ *     or shedding its clients is the last place to send more
  */
 public record GatewayLoad(String node, String name, String url, int connections, int maxConnections, double cpu,
-                          long heapUsed, long heapMax, long eventLoopLagMs, String state, long updatedAt) {
+                          long heapUsed, long heapMax, long eventLoopLagMs, String state, long updatedAt,
+                          int overloadLevel) {
   public static final String READY = "ready";
   public static final String DRAINING = "draining";
   public static final String FULL = "full";
 
-  /** Least loaded first: accepting nodes before full or draining ones, then by connection share, then CPU. */
+  /**
+   * Least loaded first: accepting nodes before full or draining ones, then the less overloaded, then by connection
+   * share, then CPU.
+   */
   public static final Comparator<GatewayLoad> LEAST_LOADED_FIRST = Comparator
       .comparing((GatewayLoad l) -> !l.accepting())
+      .thenComparingInt(GatewayLoad::overloadLevel)
       .thenComparingDouble(GatewayLoad::share)
       .thenComparingDouble(GatewayLoad::cpu)
       .thenComparing(GatewayLoad::node);
+
+  /** A node that is not overloaded (or does not say). */
+  public GatewayLoad(String node, String name, String url, int connections, int maxConnections, double cpu,
+                     long heapUsed, long heapMax, long eventLoopLagMs, String state, long updatedAt) {
+    this(node, name, url, connections, maxConnections, cpu, heapUsed, heapMax, eventLoopLagMs, state, updatedAt, 0);
+  }
 
   /** Whether it takes new connections. */
   public boolean accepting() {
@@ -51,13 +64,14 @@ public record GatewayLoad(String node, String name, String url, int connections,
   public JsonObject toJson() {
     return new JsonObject().put("node", node).put("name", name).put("url", url).put("connections", connections)
         .put("maxConnections", maxConnections).put("cpu", cpu).put("heapUsed", heapUsed).put("heapMax", heapMax)
-        .put("eventLoopLagMs", eventLoopLagMs).put("state", state).put("updatedAt", updatedAt);
+        .put("eventLoopLagMs", eventLoopLagMs).put("state", state).put("updatedAt", updatedAt)
+        .put("overloadLevel", overloadLevel);
   }
 
   public static GatewayLoad fromJson(JsonObject j) {
     return new GatewayLoad(j.getString("node"), j.getString("name"), j.getString("url"),
         j.getInteger("connections", 0), j.getInteger("maxConnections", 0), j.getDouble("cpu", -1.0),
         j.getLong("heapUsed", 0L), j.getLong("heapMax", 0L), j.getLong("eventLoopLagMs", 0L),
-        j.getString("state", READY), j.getLong("updatedAt", 0L));
+        j.getString("state", READY), j.getLong("updatedAt", 0L), j.getInteger("overloadLevel", 0));
   }
 }
