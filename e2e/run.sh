@@ -94,7 +94,7 @@ for _ in $(seq 1 50); do
   [ -n "$ADMIN_TOKEN" ] && break
   sleep 0.2
 done
-[ -n "$ADMIN_TOKEN" ] || echo "e2e: no admin token in $LOG (dev profile off?); the dashboard test skips this server" >&2
+[ -n "$ADMIN_TOKEN" ] || echo "e2e: no admin token in $LOG (dev profile off?); the dashboard test against this server will fail" >&2
 
 cd "$E2E_DIR" || exit 2
 if [ ! -d node_modules/playwright-core ]; then
