@@ -10,7 +10,9 @@
 #
 # Usage: bench/scripts/peers.sh [extra LoadClient options...]
 # Environment (all optional):
-#   SERVERS           servers in run order              (quotecast vertx-broadcast spring-stomp node-ws)
+#   SERVERS           servers in run order              (quotecast vertx-broadcast spring-stomp node-ws);
+#                     quotecast+NAME is Quotecast again with the extra JVM flags in QC_VARIANT_NAME, for an A/B in
+#                     the same run, e.g. SERVERS="quotecast quotecast+plain" QC_VARIANT_plain=-Dquotecast.metrics.vertx=false
 #   RATES             updates/s over the universe, comma list, one step each (2000)
 #   CONNECTIONS CHANNELS WARMUP DURATION                 (1000 10 10 30)
 #   SKEW              Zipf exponent of symbol activity  (0: uniform, so every server delivers the same expected load;
@@ -71,6 +73,10 @@ AVAILABLE=""
 for s in $SERVERS; do
   case "$s" in
     quotecast) AVAILABLE+=" $s" ;;
+    quotecast+*)
+      var="QC_VARIANT_${s#quotecast+}"
+      if [[ -z "${!var:-}" ]]; then echo "$s needs its flags in $var"; exit 2; fi
+      AVAILABLE+=" $s" ;;
     vertx-broadcast)
       if rebuild "$VERTX_JAR"; then
         echo "building $VERTX_JAR ..."
@@ -124,8 +130,10 @@ start_server() {
   OPS_URL="http://127.0.0.1:$PORT" # peers have no operations port; their own port answers /stats with an error
   PROTOCOL=quotecast
   local ready="tcp"
+  local variant=""
+  if [[ "$name" == quotecast+* ]]; then variant="QC_VARIANT_${name#quotecast+}"; variant="${!variant}"; fi
   case "$name" in
-    quotecast)
+    quotecast|quotecast+*)
       local mport; mport="$(free_port $((PORT + 50)))"
       OPS_URL="http://127.0.0.1:$mport"
       ready="http://127.0.0.1:$PORT/api/v1/status"
@@ -136,7 +144,7 @@ start_server() {
         -Dquotecast.simulator.updatesPerSecond="$rate" -Dquotecast.simulator.skew="$SKEW" \
         -Dquotecast.simulator.seed="$SIM_SEED" -Dquotecast.tiers.free.minFreq=realtime \
         -Dquotecast.limits.connectionsPerIpPerSecond=0 -Dquotecast.limits.connectionsPerNode=20000 \
-        -Dquotecast.overload.enabled=false \
+        -Dquotecast.overload.enabled=false $variant \
         -jar "$SERVER_JAR" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     vertx-broadcast)

@@ -32,6 +32,8 @@ public final class ConfigKeys {
   public static final String GATEWAY_ALLOWED_ORIGINS = "gateway.allowedOrigins";
   /** A TCP connection without a complete HTTP request (the upgrade) this long after accept is closed; 0 = never. */
   public static final String GATEWAY_HANDSHAKE_TIMEOUT_MS = "gateway.handshakeTimeoutMs";
+  /** One socket write per connection per event-loop turn rather than one per message (FlushCoalescing). */
+  public static final String GATEWAY_COALESCE_FLUSHES = "gateway.coalesceFlushes";
   /** Proxies (load balancers) whose X-Forwarded-For names the client, for per-address limits. */
   public static final String GATEWAY_TRUSTED_PROXIES = "gateway.trustedProxies";
   /** The WebSocket URL clients reach this node's gateway at (endpoints list, 1013/503 answers); empty = derived. */

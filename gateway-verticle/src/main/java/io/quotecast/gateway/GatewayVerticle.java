@@ -129,11 +129,15 @@ public final class GatewayVerticle extends VerticleBase {
         settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_SERVER_NO_CONTEXT),
         settings.getBoolean(ConfigKeys.GATEWAY_COMPRESSION_CLIENT_NO_CONTEXT),
         settings.getInt(ConfigKeys.GATEWAY_COMPRESSION_MIN_MESSAGE_BYTES)) : null;
+    boolean coalesceFlushes = settings.getBoolean(ConfigKeys.GATEWAY_COALESCE_FLUSHES);
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> {
           handshakes.accepted(connection);
           if (deflate != null) {
             deflate.install(connection);
+          }
+          if (coalesceFlushes) {
+            FlushCoalescing.install(connection);
           }
         })
         .requestHandler(request -> {
