@@ -12,7 +12,8 @@
 # Environment (all optional):
 #   SERVERS           servers in run order              (quotecast vertx-broadcast spring-stomp node-ws);
 #                     quotecast+NAME is Quotecast again with the extra JVM flags in QC_VARIANT_NAME, for an A/B in
-#                     the same run, e.g. SERVERS="quotecast quotecast+plain" QC_VARIANT_plain=-Dquotecast.metrics.vertx=false
+#                     the same run, e.g. SERVERS="quotecast quotecast+plain" QC_VARIANT_plain=-Dquotecast.metrics.vertx=false;
+#                     vertx-coalesced is the bare Vert.x peer with Quotecast's flush coalescing (gateway.coalesceFlushes)
 #   RATES             updates/s over the universe, comma list, one step each (2000)
 #   CONNECTIONS CHANNELS WARMUP DURATION                 (1000 10 10 30)
 #   SKEW              Zipf exponent of symbol activity  (0: uniform, so every server delivers the same expected load;
@@ -77,7 +78,7 @@ for s in $SERVERS; do
       var="QC_VARIANT_${s#quotecast+}"
       if [[ -z "${!var:-}" ]]; then echo "$s needs its flags in $var"; exit 2; fi
       AVAILABLE+=" $s" ;;
-    vertx-broadcast)
+    vertx-broadcast|vertx-coalesced)
       if rebuild "$VERTX_JAR"; then
         echo "building $VERTX_JAR ..."
         ./mvnw -o -q -B -f bench/peers/vertx-broadcast/pom.xml package \
@@ -95,7 +96,7 @@ for s in $SERVERS; do
       if ! command -v node >/dev/null; then echo "SKIPPED $s: no node on PATH"; continue; fi
       if rebuild "$NODE_DIR/node_modules/ws"; then (cd "$NODE_DIR" && npm ci --no-audit --no-fund --silent) || true; fi
       if [[ -d "$NODE_DIR/node_modules/ws" ]]; then AVAILABLE+=" $s"; else echo "SKIPPED $s: npm ci failed in $NODE_DIR"; fi ;;
-    *) echo "unknown server '$s' (quotecast vertx-broadcast spring-stomp node-ws)"; exit 2 ;;
+    *) echo "unknown server '$s' (quotecast quotecast+NAME vertx-broadcast vertx-coalesced spring-stomp node-ws)"; exit 2 ;;
   esac
 done
 mkdir -p "$RUN_DIR"
@@ -147,10 +148,12 @@ start_server() {
         -Dquotecast.overload.enabled=false $variant \
         -jar "$SERVER_JAR" >"$log" 2>&1 &
       SERVER_PID=$! ;;
-    vertx-broadcast)
+    vertx-broadcast|vertx-coalesced)
+      local coalesce=false
+      if [[ "$name" == vertx-coalesced ]]; then coalesce=true; fi
       # shellcheck disable=SC2086
       $(pin "$SERVER_CPUS") java $SERVER_JAVA_OPTS -jar "$VERTX_JAR" --port "$PORT" --listings "$LISTINGS" \
-        --updates "$rate" --skew "$SKEW" --seed "$SIM_SEED" >"$log" 2>&1 &
+        --updates "$rate" --skew "$SKEW" --seed "$SIM_SEED" --coalesce-flushes "$coalesce" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     spring-stomp)
       PROTOCOL=stomp

@@ -369,7 +369,8 @@ public final class LoadClient {
       JsonObject opsStart, JsonObject opsEnd) {
     double secs = w.seconds();
     JsonObject options = new JsonObject()
-        .put("url", o.url).put("connections", o.connections).put("symbolsPerConnection", o.channels)
+        .put("url", o.url).put("protocol", o.protocol).put("connections", o.connections)
+        .put("symbolsPerConnection", o.channels)
         .put("types", new JsonArray(List.copyOf(o.types))).put("freq", o.freq).put("warmupSeconds", o.warmupSeconds)
         .put("durationSeconds", o.durationSeconds).put("symbols", o.symbols).put("symbolsFile", o.symbolsFile)
         .put("assign", o.assign).put("assignSkew", o.assignSkew)

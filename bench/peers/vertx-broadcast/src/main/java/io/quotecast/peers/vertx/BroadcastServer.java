@@ -33,14 +33,14 @@ public final class BroadcastServer {
     Vertx vertx = Vertx.vertx();
     List<FanoutVerticle> fanouts = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> {
-      FanoutVerticle f = new FanoutVerticle(o.port, market, listings.size());
+      FanoutVerticle f = new FanoutVerticle(o.port, market, listings.size(), o.coalesceFlushes);
       fanouts.add(f);
       return f;
     }, new DeploymentOptions().setInstances(o.instances))
         .compose(id -> vertx.deployVerticle(new TickerVerticle(market, o.tickMs, fanouts)))
         .onSuccess(id -> System.out.printf("peer vertx-broadcast: ws://0.0.0.0:%d/ws, %d instances, %d symbols, "
-                + "%.0f updates/s, skew %s, tick %d ms%n", o.port, o.instances, listings.size(), o.updatesPerSecond,
-            o.skew, o.tickMs))
+                + "%.0f updates/s, skew %s, tick %d ms, coalesced flushes %s%n", o.port, o.instances, listings.size(),
+            o.updatesPerSecond, o.skew, o.tickMs, o.coalesceFlushes))
         .onFailure(t -> {
           System.err.println("failed to start: " + t);
           System.exit(1);

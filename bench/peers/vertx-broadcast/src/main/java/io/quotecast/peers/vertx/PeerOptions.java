@@ -12,6 +12,8 @@ final class PeerOptions {
   long tickMs = 10;
   /** WebSocket server instances, one per event loop, as Quotecast's gateway.instances = 0. */
   int instances = Runtime.getRuntime().availableProcessors();
+  /** Netty's FlushConsolidationHandler per connection, as Quotecast's gateway.coalesceFlushes (off: bare Vert.x). */
+  boolean coalesceFlushes;
 
   static final String USAGE = String.join("\n",
       "usage: java -jar peer-vertx-broadcast.jar [options]",
@@ -21,7 +23,9 @@ final class PeerOptions {
       "  --skew X          Zipf exponent of activity across symbols, 0 = uniform (0)",
       "  --seed N          generator seed (42)",
       "  --tick-ms N       generator tick (10)",
-      "  --instances N     server instances = event loops serving sockets (number of cores)");
+      "  --instances N     server instances = event loops serving sockets (number of cores)",
+      "  --coalesce-flushes true|false  one socket write per connection per event-loop turn, as Quotecast's",
+      "                    gateway.coalesceFlushes (false: every message flushed on its own, plain Vert.x)");
 
   static PeerOptions parse(String[] args) {
     PeerOptions o = new PeerOptions();
@@ -42,6 +46,7 @@ final class PeerOptions {
         case "--seed" -> o.seed = Long.parseLong(v);
         case "--tick-ms" -> o.tickMs = Long.parseLong(v);
         case "--instances" -> o.instances = Integer.parseInt(v);
+        case "--coalesce-flushes" -> o.coalesceFlushes = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
