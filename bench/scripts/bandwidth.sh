@@ -18,7 +18,7 @@
 #   CONNECTIONS   CHANNELS WARMUP DURATION                     (500 10 10 20)
 #   SIM_UPDATES   simulator updates/s                          (2000)
 #   SERVER_JAVA_OPTS  (-Xms1g -Xmx1g -XX:+UseZGC -XX:+AlwaysPreTouch: a pre-touched heap keeps RSS deltas native)
-#   BENCH_JAVA_OPTS   (-Xms1g -Xmx1g -XX:+UseG1GC)
+#   BENCH_JAVA_OPTS   (-Xms2g -Xmx2g -XX:+UseZGC)
 #   OUT_DIR       (bench/target/bandwidth)   results: runs.jsonl (one line per run), summary.md (the table)
 #   REBUILD=1     rebuild the jars even if present
 #
@@ -32,7 +32,7 @@ cd "$ROOT"
 SERVER_JAR="app/target/quotecast.jar"
 BENCH_JAR="bench/target/quotecast-bench.jar"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseZGC -XX:+AlwaysPreTouch}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseZGC}"
 SIM_UPDATES="${SIM_UPDATES:-2000}"
 CONNECTIONS="${CONNECTIONS:-500}"
 CHANNELS="${CHANNELS:-10}"

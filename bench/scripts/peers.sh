@@ -26,9 +26,10 @@
 #   SPRING_ARGS       extra Spring Boot arguments of the STOMP peer, e.g. --peer.preserve-order=false
 #   SERVER_CPUS       taskset CPU list for every server, e.g. 1 (empty: not pinned)
 #   BENCH_CPUS        taskset CPU list for the load client, e.g. 0 (empty: not pinned)
-#   BENCH_JAVA_OPTS   load client JVM flags             (-Xms1g -Xmx1g -XX:+UseG1GC)
+#   BENCH_JAVA_OPTS   load client JVM flags             (-Xms2g -Xmx2g -XX:+UseZGC)
 #   SLO_MS            latency bound of the capacity figure: deliveries/s at p99 <= SLO_MS (100)
-#   OUT               summary file                      (bench/target/peers-<date>.json; per-run files beside it)
+#   OUT               summary file                      (bench/target/peers-<date>.json; per-run files beside it,
+#                     and the chart of p99 against deliveries/s per server as .png)
 #   REBUILD=1         rebuild the jars (and reinstall node_modules) even if present
 set -euo pipefail
 
@@ -50,7 +51,7 @@ NODE_OPTS="${NODE_OPTS:---max-old-space-size=2048}"
 SPRING_ARGS="${SPRING_ARGS:-}"
 SERVER_CPUS="${SERVER_CPUS:-}"
 BENCH_CPUS="${BENCH_CPUS:-}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseZGC}"
 SLO_MS="${SLO_MS:-100}"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 OUT="${OUT:-bench/target/peers-$STAMP.json}"
@@ -296,4 +297,5 @@ jq -r '
    then "  (one rate only: the capacity is the best step run, not a ceiling; sweep RATES to find the ceiling)" else empty end)
 ' "$OUT"
 echo
+java -cp "$BENCH_JAR" io.quotecast.bench.Charts peers "$OUT" "${OUT%.json}.png" || echo "(no chart)"
 echo "summary written to $OUT (per-run results and server logs in $RUN_DIR/)"

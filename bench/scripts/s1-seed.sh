@@ -5,7 +5,7 @@
 # Usage: bench/scripts/s1-seed.sh [extra LoadClient options...]
 # Environment (all optional):
 #   SERVER_JAVA_OPTS  server JVM flags            (-Xms2g -Xmx2g -XX:+UseZGC; G1 pauses pushed p99 to ~60 ms)
-#   BENCH_JAVA_OPTS   load-client JVM flags       (-Xms1g -Xmx1g -XX:+UseG1GC)
+#   BENCH_JAVA_OPTS   load-client JVM flags       (-Xms2g -Xmx2g -XX:+UseZGC)
 #   SIM_UPDATES       simulator updates/s total   (2000)
 #   SIM_SEED          simulator seed              (42)
 #   GATEWAY_PORT / MONITOR_PORT  ports to use     (first free from a random base in 20000-29999)
@@ -20,7 +20,7 @@ cd "$ROOT"
 SERVER_JAR="app/target/quotecast.jar"
 BENCH_JAR="bench/target/quotecast-bench.jar"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseZGC}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseZGC}"
 SIM_UPDATES="${SIM_UPDATES:-2000}"
 SIM_SEED="${SIM_SEED:-42}"
 CONNECTIONS="${CONNECTIONS:-1000}"

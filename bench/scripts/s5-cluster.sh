@@ -7,7 +7,7 @@
 # Usage: bench/scripts/s5-cluster.sh
 # Environment (all optional):
 #   CONNECTIONS (3000 per node)  CHANNELS (10)  WARMUP (10)  DURATION (30)  SIM_UPDATES (2000)
-#   SERVER_JAVA_OPTS (-Xms768m -Xmx768m -XX:+UseZGC)  BENCH_JAVA_OPTS (-Xms512m -Xmx512m -XX:+UseG1GC)
+#   SERVER_JAVA_OPTS (-Xms768m -Xmx768m -XX:+UseZGC)  BENCH_JAVA_OPTS (-Xms512m -Xmx512m -XX:+UseZGC)
 #   REBUILD=1  rebuild the jars
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,7 +20,7 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 SIM_UPDATES="${SIM_UPDATES:-2000}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms768m -Xmx768m -XX:+UseZGC}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseZGC}"
 if [[ ! -f "$SERVER_JAR" || ! -f "$BENCH_JAR" || "${REBUILD:-0}" == 1 ]]; then
   ./mvnw -q -pl app,bench -am package -DskipTests
 fi

@@ -1,8 +1,13 @@
 package io.quotecast.bench;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
@@ -12,6 +17,9 @@ final class ChartData {
   static final double MAX_X = 1_000_000;
 
   record Curve(List<Double> x, List<Double> y) {}
+
+  /** One named line of a chart, x ascending. */
+  record Series(String name, List<Double> x, List<Double> y) {}
 
   private ChartData() {}
 
@@ -65,5 +73,29 @@ final class ChartData {
     double pct = 100.0 * (1.0 - 1.0 / x);
     BigDecimal d = new BigDecimal(pct).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
     return d.toPlainString() + "%";
+  }
+
+  /**
+   * peers.sh's rows as one series per server, in the order servers first appear: (deliveries/s, p99 ms) per rate,
+   * in rate order (a server that falls behind delivers less at a higher rate, and its line turns back). Rows with an error or without a p99 are left out; p99 is at least 0.01 (a log axis).
+   */
+  static List<Series> peerSeries(JsonArray rows) {
+    Map<String, List<double[]>> points = new LinkedHashMap<>();
+    for (Object o : rows) {
+      JsonObject row = (JsonObject) o;
+      Double delivered = row.getDouble("deliveriesPerSecond");
+      Double p99 = row.getDouble("p99");
+      if (row.getString("error") != null || delivered == null || p99 == null) {
+        continue;
+      }
+      points.computeIfAbsent(row.getString("server"), k -> new ArrayList<>())
+          .add(new double[] {delivered, Math.max(0.01, p99), row.getDouble("rate", 0.0)});
+    }
+    List<Series> series = new ArrayList<>();
+    points.forEach((server, list) -> {
+      list.sort(Comparator.comparingDouble(p -> p[2]));
+      series.add(new Series(server, list.stream().map(p -> p[0]).toList(), list.stream().map(p -> p[1]).toList()));
+    });
+    return series;
   }
 }

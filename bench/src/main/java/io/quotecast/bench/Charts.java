@@ -21,8 +21,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG charts of bench results (XChart, headless): latency percentiles of one run, S3's p99 against delivered
- * messages/s, and S4's memory per idle connection. Also a command line:
- * {@code Charts latency|knee|idle IN.json OUT.png [TITLE]}.
+ * messages/s, S4's memory per idle connection, and the peers' p99 against delivered messages/s. Also a command line:
+ * {@code Charts latency|knee|idle|peers IN.json OUT.png [TITLE]}.
  */
 public final class Charts {
   private static final int WIDTH = 1000;
@@ -32,7 +32,7 @@ public final class Charts {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      System.err.println("usage: Charts latency|knee|idle IN.json OUT.png [TITLE]");
+      System.err.println("usage: Charts latency|knee|idle|peers IN.json OUT.png [TITLE]");
       System.exit(2);
     }
     JsonObject in = new JsonObject(Files.readString(Path.of(args[1])));
@@ -40,6 +40,7 @@ public final class Charts {
       case "latency" -> latency(in, args.length > 3 ? args[3] : null);
       case "knee" -> knee(in);
       case "idle" -> idle(in);
+      case "peers" -> peers(in);
       default -> throw new IllegalArgumentException("unknown chart " + args[0]);
     };
     writePng(chart, Path.of(args[2]));
@@ -126,6 +127,37 @@ public final class Charts {
     double x1 = x.stream().mapToDouble(Double::doubleValue).max().orElse(1);
     chart.addSeries("p99 threshold " + (long) threshold + " ms", List.of(x0, Math.max(x1, x0 + 1)),
         List.of(threshold, threshold)).setMarker(SeriesMarkers.NONE);
+    return chart;
+  }
+
+  /**
+   * peers.sh's summary: each server's source-to-client p99 against the deliveries/s it achieved, one point per rate
+   * (runs without a result are left out), and the p99 bound of the capacity figure as a flat line.
+   */
+  static XYChart peers(JsonObject summary) {
+    JsonObject workload = summary.getJsonObject("workload");
+    double slo = workload.getDouble("sloP99Ms");
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        .title(String.format("Peers: %,d connections x %d channels over %d symbols (same generator, same run)",
+            workload.getLong("connections"), workload.getLong("channelsPerConnection"), workload.getLong("universe")))
+        .xAxisTitle("delivered messages/s").yAxisTitle("source-to-client p99 ms").build();
+    style(chart);
+    chart.getStyler().setYAxisLogarithmic(true).setXAxisDecimalPattern("#,###");
+    double x0 = Double.MAX_VALUE;
+    double x1 = 0;
+    for (ChartData.Series series : ChartData.peerSeries(summary.getJsonArray("rows"))) {
+      chart.addSeries(series.name(), series.x(), series.y()).setMarker(SeriesMarkers.CIRCLE);
+      for (double x : series.x()) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+      }
+    }
+    if (x1 == 0) {
+      chart.addSeries("no results", List.of(0.0, 1.0), List.of(slo, slo));
+      return chart;
+    }
+    chart.addSeries("p99 bound " + (long) slo + " ms", List.of(x0, Math.max(x1, x0 + 1)), List.of(slo, slo))
+        .setMarker(SeriesMarkers.NONE);
     return chart;
   }
 

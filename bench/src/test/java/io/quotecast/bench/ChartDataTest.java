@@ -3,6 +3,7 @@ package io.quotecast.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,5 +57,34 @@ class ChartDataTest {
     assertEquals('P', b[1]);
     JsonObject unused = r.toJson();
     assertTrue(unused.getBoolean("reached"));
+  }
+
+  @Test
+  void peerSeriesHaveOneLinePerServerInRateOrder() throws Exception {
+    JsonArray rows = new JsonArray()
+        .add(new JsonObject().put("server", "quotecast").put("rate", 4000).put("deliveriesPerSecond", 101_000.0)
+            .put("p99", 17.5))
+        .add(new JsonObject().put("server", "vertx-broadcast").put("rate", 4000).put("deliveriesPerSecond", 101_300.0)
+            .put("p99", 10.4))
+        .add(new JsonObject().put("server", "quotecast").put("rate", 2000).put("deliveriesPerSecond", 50_700.0)
+            .put("p99", 0.0))
+        .add(new JsonObject().put("server", "spring-stomp").put("rate", 4000).put("error", "server did not start"))
+        .add(new JsonObject().put("server", "vertx-broadcast").put("rate", 9000).put("deliveriesPerSecond", 150_000.0)
+            .put("p99", 15_745.0))
+        .add(new JsonObject().put("server", "vertx-broadcast").put("rate", 8000).put("deliveriesPerSecond", 163_000.0)
+            .put("p99", 10_477.6));
+    List<ChartData.Series> series = ChartData.peerSeries(rows);
+    assertEquals(List.of("quotecast", "vertx-broadcast"), series.stream().map(ChartData.Series::name).toList());
+    assertEquals(List.of(50_700.0, 101_000.0), series.get(0).x());
+    assertEquals(List.of(0.01, 17.5), series.get(0).y(), "p99 0 drawn at 0.01 on the log axis");
+    assertEquals(List.of(101_300.0, 163_000.0, 150_000.0), series.get(1).x(), "falls back at the highest rate");
+    assertEquals(List.of(10.4, 10_477.6, 15_745.0), series.get(1).y());
+
+    JsonObject summary = new JsonObject().put("rows", rows).put("workload", new JsonObject().put("sloP99Ms", 100)
+        .put("connections", 1000).put("channelsPerConnection", 10).put("universe", 395));
+    Path png = dir.resolve("peers.png");
+    Charts.writePng(Charts.peers(summary), png);
+    byte[] b = Files.readAllBytes(png);
+    assertEquals('P', b[1], "a PNG");
   }
 }
