@@ -150,11 +150,12 @@ start_server() {
         -jar "$SERVER_JAR" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     vertx-broadcast|vertx-coalesced)
-      local coalesce=false
-      if [[ "$name" == vertx-coalesced ]]; then coalesce=true; fi
+      # the option only where it is used: a peer jar built before it existed still runs as vertx-broadcast
+      local coalesce=()
+      if [[ "$name" == vertx-coalesced ]]; then coalesce=(--coalesce-flushes true); fi
       # shellcheck disable=SC2086
       $(pin "$SERVER_CPUS") java $SERVER_JAVA_OPTS -jar "$VERTX_JAR" --port "$PORT" --listings "$LISTINGS" \
-        --updates "$rate" --skew "$SKEW" --seed "$SIM_SEED" --coalesce-flushes "$coalesce" >"$log" 2>&1 &
+        --updates "$rate" --skew "$SKEW" --seed "$SIM_SEED" "${coalesce[@]}" >"$log" 2>&1 &
       SERVER_PID=$! ;;
     spring-stomp)
       PROTOCOL=stomp

@@ -18,7 +18,7 @@ final class ChartData {
 
   record Curve(List<Double> x, List<Double> y) {}
 
-  /** One named line of a chart, x ascending. */
+  /** One named line of a chart: points in the order they are to be joined (not necessarily by x). */
   record Series(String name, List<Double> x, List<Double> y) {}
 
   private ChartData() {}

@@ -46,7 +46,12 @@ final class PeerOptions {
         case "--seed" -> o.seed = Long.parseLong(v);
         case "--tick-ms" -> o.tickMs = Long.parseLong(v);
         case "--instances" -> o.instances = Integer.parseInt(v);
-        case "--coalesce-flushes" -> o.coalesceFlushes = Boolean.parseBoolean(v);
+        case "--coalesce-flushes" -> {
+          if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--coalesce-flushes must be true or false");
+          }
+          o.coalesceFlushes = Boolean.parseBoolean(v);
+        }
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
